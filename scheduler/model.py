@@ -38,6 +38,7 @@ class ScheduleModel:
         enforce_max_breaks: bool = True,
         enforce_required: bool = True,
         min_weight: int | None = None,
+        with_breaks: bool = True,
     ) -> None:
         self.problem = problem
         self.free = sorted(free)
@@ -81,7 +82,9 @@ class ScheduleModel:
         self.add_after()
         self.breaks_terms: list[cp_model.LinearExprT] = []
         self.breaks_by_participant: dict[int, cp_model.LinearExprT] = {}
-        self.add_breaks()
+        # Without breaks in the objective they are still modelled when capped by max_breaks.
+        if with_breaks or (enforce_max_breaks and problem.max_breaks is not None):
+            self.add_breaks()
         self.idle_terms: list[cp_model.IntVar] = []
         self.add_idle_participants()
         self.weight_expr = sum(

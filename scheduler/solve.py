@@ -1,0 +1,580 @@
+"""solve(event, params) -> Schedule: phases, bounds and status around the CP-SAT model.
+
+1. Bounds: the LP relaxation caps the total weight.
+2. Start: the packing greedy (or a previous schedule); if it misses a required meeting or
+   breaks max_breaks, a full CP-SAT feasibility solve repairs it, or proves it cannot be done.
+3. Weight: on events small enough, the full model without break variables, warm-started,
+   proves the best weight; otherwise the large-neighbourhood search below raises it.
+4. Breaks: large-neighbourhood search (free the meetings of a few participants, or of a few
+   slots, re-solve that part exactly, keep the result when it is no worse); on small events
+   the full lexicographic model finishes the job and proves a lower bound on breaks.
+5. Tables, explanations, and the independent checker over the result.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from ortools.sat.python import cp_model
+
+from scheduler.bounds import weight_upper_bound
+from scheduler.check import check_schedule
+from scheduler.domain import (
+    Event,
+    Meeting,
+    Schedule,
+    ScheduleStats,
+    SolveStatus,
+    Unscheduled,
+)
+from scheduler.explain import explain_unscheduled
+from scheduler.greedy import packing_greedy
+from scheduler.model import UNSCHEDULED, ObjectiveWeights, ScheduleModel
+from scheduler.problem import Problem, compile_event
+from scheduler.tables import assign_tables
+
+# Full models up to this many (request, slot) variables are solved whole; beyond, only LNS.
+FULL_MODEL_MAX_VARIABLES = 60_000
+# Share of the time limit given to the weight phase when it runs the full model.
+WEIGHT_PHASE_SHARE = 0.35
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SolveParams:
+    time_limit: float = 30.0
+    workers: int = 2
+    seed: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Progress:
+    elapsed: float
+    phase: str
+    meetings: int
+    weight: int
+    weight_bound: int | None
+    breaks: int | None
+    breaks_bound: int | None = None
+
+
+ProgressCallback = Callable[[Progress], None]
+StopCallback = Callable[[], bool]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, order=True)
+class Score:
+    """Lexicographic quality of a complete schedule: compare with < and >."""
+
+    weight: int
+    neg_breaks: int
+    neg_idle: int
+
+    @property
+    def breaks(self) -> int:
+        return -self.neg_breaks
+
+
+class InternalError(RuntimeError):
+    """The solver produced a schedule the independent checker rejects: a bug, never input."""
+
+
+def solve(
+    event: Event,
+    params: SolveParams | None = None,
+    *,
+    on_progress: ProgressCallback | None = None,
+    should_stop: StopCallback | None = None,
+    previous: Schedule | None = None,
+) -> Schedule:
+    """Best schedule found within the time limit, with its bounds, checked independently."""
+    search = _Search(
+        compile_event(event),
+        params or SolveParams(),
+        on_progress or (lambda _: None),
+        should_stop or (lambda: False),
+    )
+    slot_of = search.run(_previous_slots(event, previous))
+    return search.schedule(slot_of)
+
+
+def _previous_slots(event: Event, previous: Schedule | None) -> list[int] | None:
+    if previous is None:
+        return None
+    index = {r.id: i for i, r in enumerate(event.requests)}
+    slot_of = [UNSCHEDULED] * len(event.requests)
+    for meeting in previous.meetings:
+        if meeting.request_id in index and 0 <= meeting.slot_idx < len(event.slots):
+            slot_of[index[meeting.request_id]] = meeting.slot_idx
+    return slot_of
+
+
+def evaluate(problem: Problem, slot_of: Sequence[int]) -> Score:
+    """Weight, breaks and idle participants of a complete assignment (no feasibility check)."""
+    busy: list[set[int]] = [set() for _ in range(problem.n_participants)]
+    weight = 0
+    for req in problem.requests:
+        s = slot_of[req.idx]
+        if s != UNSCHEDULED:
+            weight += req.weight
+            busy[req.a].add(s)
+            busy[req.b].add(s)
+    breaks = sum(breaks_of(problem, slots) for slots in busy)
+    idle = sum(
+        1
+        for who, slots in enumerate(busy)
+        if not slots and any(problem.requests[r].slots for r in problem.requests_of[who])
+    )
+    return Score(weight=weight, neg_breaks=-breaks, neg_idle=-idle)
+
+
+def breaks_of(problem: Problem, busy: set[int]) -> int:
+    total = 0
+    for day in problem.day_slots:
+        runs = sum(1 for i, s in enumerate(day) if s in busy and (i == 0 or day[i - 1] not in busy))
+        total += max(0, runs - 1)
+    return total
+
+
+class _Search:
+    def __init__(
+        self,
+        problem: Problem,
+        params: SolveParams,
+        on_progress: ProgressCallback,
+        should_stop: StopCallback,
+    ) -> None:
+        self.problem = problem
+        self.params = params
+        self.on_progress = on_progress
+        self.should_stop = should_stop
+        self.started = time.monotonic()
+        self.deadline = self.started + max(params.time_limit, 0.0)
+        self.rng = random.Random(params.seed)
+        self.best: list[int] = [UNSCHEDULED] * len(problem.requests)
+        self.best_score = evaluate(problem, self.best)
+        self.weight_bound: int | None = None
+        self.weight_proven = False
+        self.breaks_bound: int | None = None
+        self.breaks_proven = False
+        self.status = SolveStatus.UNKNOWN
+        self.message: str | None = None
+        self.schedulable = [r.idx for r in problem.requests if r.slots]
+        self.n_variables = sum(len(r.slots) for r in problem.requests)
+        self.all_required = all(problem.requests[r].required for r in self.schedulable)
+
+    # --- driver ------------------------------------------------------------------------
+
+    def run(self, previous: list[int] | None) -> list[int]:
+        bound = weight_upper_bound(self.problem)
+        if not bound.feasible:
+            return self._give_up_required("the required meetings cannot all be held")
+        self.weight_bound = bound.value
+        start = previous if previous is not None and self._feasible(previous) else None
+        if start is None:
+            start = packing_greedy(self.problem)
+        self._offer(start, "greedy")
+        if not self._feasible(self.best):
+            found = self._repair()
+            if found is None:
+                return self.best
+        self._prove_weight_if_fixed()
+        small = self.n_variables <= FULL_MODEL_MAX_VARIABLES
+        if small and not self.weight_proven:
+            self._full_weight(self._after(WEIGHT_PHASE_SHARE))
+        if small:
+            if self.weight_proven:
+                self._probe_breaks(time.monotonic() + 0.3 * self._remaining())
+            remaining = self._remaining()
+            self._full_lexicographic(time.monotonic() + 0.4 * remaining)
+            if not self._finished():
+                self._lns(time.monotonic() + 0.6 * self._remaining())
+                self._full_lexicographic(self.deadline)
+        else:
+            self._lns(self.deadline)
+        self._settle_status()
+        return self.best
+
+    def _after(self, share: float) -> float:
+        return self.started + share * (self.deadline - self.started)
+
+    def _remaining(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    def _stopped(self) -> bool:
+        return time.monotonic() >= self.deadline or self.should_stop()
+
+    def _finished(self) -> bool:
+        return (self.weight_proven and self.breaks_proven) or self._stopped()
+
+    def _settle_status(self) -> None:
+        if self.weight_proven and self.breaks_proven:
+            self.status = SolveStatus.OPTIMAL
+        else:
+            self.status = SolveStatus.FEASIBLE
+
+    # --- bookkeeping -------------------------------------------------------------------
+
+    def _feasible(self, slot_of: Sequence[int]) -> bool:
+        """The hard rules a heuristic can miss: required meetings and max_breaks."""
+        p = self.problem
+        if any(r.required and slot_of[r.idx] == UNSCHEDULED for r in p.requests):
+            return False
+        if p.max_breaks is None:
+            return True
+        busy: list[set[int]] = [set() for _ in range(p.n_participants)]
+        for r in p.requests:
+            if slot_of[r.idx] != UNSCHEDULED:
+                busy[r.a].add(slot_of[r.idx])
+                busy[r.b].add(slot_of[r.idx])
+        return all(breaks_of(p, slots) <= p.max_breaks for slots in busy)
+
+    def _offer(self, slot_of: Sequence[int], phase: str, *, quiet: bool = False) -> bool:
+        """Keep slot_of when it is no worse than the best so far; report progress."""
+        score = evaluate(self.problem, slot_of)
+        better = score >= self.best_score or not self._feasible(self.best)
+        if better:
+            self.best = list(slot_of)
+            self.best_score = score
+            if self.weight_bound is not None and score.weight >= self.weight_bound:
+                self.weight_proven = True
+        if not quiet:
+            self._report(phase)
+        return better
+
+    def _report(self, phase: str) -> None:
+        self.on_progress(
+            Progress(
+                elapsed=round(time.monotonic() - self.started, 2),
+                phase=phase,
+                meetings=sum(1 for s in self.best if s != UNSCHEDULED),
+                weight=self.best_score.weight,
+                weight_bound=self.weight_bound,
+                breaks=self.best_score.breaks,
+                breaks_bound=self.breaks_bound,
+            )
+        )
+
+    def _prove_weight_if_fixed(self) -> None:
+        if self.all_required:
+            # Every schedulable request is required and held: no schedule weighs more.
+            self.weight_bound = self.best_score.weight
+            self.weight_proven = True
+
+    def _solver(self, seconds: float, workers: int) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.05, seconds)
+        solver.parameters.num_workers = max(1, workers)
+        solver.parameters.random_seed = self.params.seed
+        if workers == 2:
+            # Measured on forum-13: a no-LP worker beside the default one reaches 3 breaks in
+            # 20 s where CP-SAT's own two-worker portfolio stays at 9.
+            solver.parameters.subsolvers.append("default_lp")
+            solver.parameters.subsolvers.append("no_lp")
+        return solver
+
+    def _run(
+        self,
+        model: ScheduleModel,
+        seconds: float,
+        workers: int,
+        callback: cp_model.CpSolverSolutionCallback | None = None,
+    ) -> tuple[int, cp_model.CpSolver]:
+        """Solve with a watcher thread, so that a cancel stops even a search with no news."""
+        solver = self._solver(seconds, workers)
+        done = threading.Event()
+
+        def watch() -> None:
+            while not done.wait(0.2):
+                if self.should_stop():
+                    solver.stop_search()
+                    return
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        try:
+            status = solver.solve(model.model, callback)
+        finally:
+            done.set()
+        return status, solver
+
+    # --- phases ------------------------------------------------------------------------
+
+    def _repair(self) -> list[int] | None:
+        """Full feasibility solve when the heuristic misses a required meeting or max_breaks."""
+        model = ScheduleModel(
+            self.problem, self.schedulable, self._unscheduled(), with_breaks=False
+        )
+        model.model.maximize(model.weight_expr)
+        model.hint(self.best)
+        status, solver = self._run(model, self._remaining(), self.params.workers)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            slot_of = self._merge(self._unscheduled(), model.extract(solver))
+            self.best = slot_of
+            self.best_score = evaluate(self.problem, slot_of)
+            if status == cp_model.OPTIMAL:
+                self.weight_bound = self.best_score.weight
+                self.weight_proven = True
+            self._report("repair")
+            return slot_of
+        if status == cp_model.INFEASIBLE:
+            self._give_up_required("no schedule satisfies every required meeting and max_breaks")
+        else:
+            self.status = SolveStatus.UNKNOWN
+            self.message = "no schedule holding every required meeting was found in the time limit"
+        return None
+
+    def _give_up_required(self, why: str) -> list[int]:
+        """Infeasible event: say why, and keep the best schedule that drops required meetings."""
+        self.status = SolveStatus.INFEASIBLE
+        self.message = why
+        relaxed = replace(self.problem, max_breaks=None)
+        slot_of = packing_greedy(relaxed)
+        self.best = slot_of
+        self.best_score = evaluate(self.problem, slot_of)
+        return slot_of
+
+    def _full_weight(self, until: float) -> None:
+        """Full model without break variables: proves the best weight on small events."""
+        if self._stopped():
+            return
+        model = ScheduleModel(
+            self.problem, self.schedulable, self._unscheduled(), with_breaks=False
+        )
+        model.model.maximize(model.weight_expr)
+        model.hint(self.best)
+        status, solver = self._run(model, until - time.monotonic(), self.params.workers)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return
+        bound = math.floor(solver.best_objective_bound + 1e-6)
+        self.weight_bound = bound if self.weight_bound is None else min(self.weight_bound, bound)
+        found = self._merge(self._unscheduled(), model.extract(solver))
+        if evaluate(self.problem, found).weight > self.best_score.weight:
+            self._offer(found, "weight")
+        if self.best_score.weight >= self.weight_bound:
+            self.weight_proven = True
+        self._report("weight")
+
+    def _full_lexicographic(self, until: float) -> None:
+        """Full model with breaks; with the weight proven, its bound bounds the breaks."""
+        if self._finished() or until - time.monotonic() < 0.2:
+            return
+        p = self.problem
+        model = ScheduleModel(
+            p,
+            self.schedulable,
+            self._unscheduled(),
+            min_weight=self.best_score.weight if self.weight_proven else None,
+        )
+        idle_scale = p.n_participants + 1
+        if self.weight_proven:
+            model.model.minimize(idle_scale * model.breaks_expr() + sum(model.idle_terms))
+        else:
+            model.set_lexicographic_objective(self._levels(p.n_participants))
+        model.hint(self.best)
+        callback = _ImprovementCallback(self, model)
+        status, solver = self._run(model, until - time.monotonic(), self.params.workers, callback)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            self._offer(self._merge(self._unscheduled(), model.extract(solver)), "breaks")
+            if self.weight_proven:
+                bound = math.ceil(solver.best_objective_bound - 1e-6) // idle_scale
+                self.breaks_bound = max(self.breaks_bound or 0, bound)
+                if status == cp_model.OPTIMAL or self.best_score.breaks <= self.breaks_bound:
+                    self.breaks_proven = True
+                    self.breaks_bound = self.best_score.breaks
+            self._report("breaks")
+
+    def _probe_breaks(self, until: float) -> None:
+        """Raise the breaks lower bound by proving "at most K breaks" infeasible, K = 0, 1, ...
+
+        With the total capped, most participant-days are forced into one compact window and
+        CP-SAT propagates far better than when minimising: it often finds the optimum or
+        refutes K within a second where the minimisation model wanders.
+        """
+        k = self.breaks_bound or 0
+        while k < self.best_score.breaks and not self._finished():
+            seconds = until - time.monotonic()
+            if seconds < 0.2:
+                return
+            model = ScheduleModel(
+                self.problem,
+                self.schedulable,
+                self._unscheduled(),
+                min_weight=self.best_score.weight,
+            )
+            model.model.add(model.breaks_expr() <= k)
+            model.hint(self.best)
+            status, solver = self._run(model, seconds, self.params.workers)
+            if status == cp_model.INFEASIBLE:
+                k += 1
+                self.breaks_bound = k
+                self._report("breaks bound")
+                continue
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                self._offer(self._merge(self._unscheduled(), model.extract(solver)), "breaks")
+                if self.best_score.breaks <= k:
+                    self.breaks_bound = self.best_score.breaks
+                    self.breaks_proven = True
+            return
+
+    def _levels(self, touched: int) -> ObjectiveWeights:
+        idle = touched + 1
+        breaks = idle
+        most_breaks = touched * self.problem.n_slots + 1
+        return ObjectiveWeights(weight=breaks * most_breaks, breaks=breaks, idle=1)
+
+    # --- large-neighbourhood search ----------------------------------------------------
+
+    def _lns(self, until: float) -> None:
+        size = 40.0
+        since_report = time.monotonic()
+        while time.monotonic() < until - 0.05 and not self._finished():
+            free = self._neighbourhood(int(size))
+            if not free:
+                break
+            model = ScheduleModel(self.problem, free, self.best)
+            model.set_lexicographic_objective(self._levels(len(model.touched)))
+            model.hint(self.best)
+            seconds = min(1.0, until - time.monotonic())
+            solver = self._solver(seconds, 1)
+            solver.parameters.random_seed = self.rng.randrange(1 << 30)
+            status = solver.solve(model.model)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                quiet = time.monotonic() - since_report < 1.0
+                self._offer(self._merge(self.best, model.extract(solver)), "improve", quiet=quiet)
+                if not quiet:
+                    since_report = time.monotonic()
+            size = min(400.0, size * 1.08) if status == cp_model.OPTIMAL else max(12.0, size * 0.85)
+
+    def _neighbourhood(self, size: int) -> list[int]:
+        """Requests to re-solve: around a participant with breaks, or a few slots of a day."""
+        p = self.problem
+        if self.rng.random() < 0.6:
+            return self._participant_neighbourhood(size)
+        day = p.day_slots[self.rng.randrange(len(p.day_slots))]
+        if not day:
+            return []
+        width = self.rng.randint(2, min(6, len(day)))
+        if self.rng.random() < 0.5:
+            first = self.rng.randrange(len(day) - width + 1)
+            chosen = set(day[first : first + width])
+        else:
+            chosen = set(self.rng.sample(day, width))
+        in_slots = [r for r in self.schedulable if self.best[r] in chosen]
+        self.rng.shuffle(in_slots)
+        return sorted(in_slots[:size])
+
+    def _participant_neighbourhood(self, size: int) -> list[int]:
+        p = self.problem
+        busy: list[set[int]] = [set() for _ in range(p.n_participants)]
+        for r in self.schedulable:
+            if self.best[r] != UNSCHEDULED:
+                busy[p.requests[r].a].add(self.best[r])
+                busy[p.requests[r].b].add(self.best[r])
+        troubled = [
+            who
+            for who in range(p.n_participants)
+            if breaks_of(p, busy[who]) > 0
+            or any(self.best[r] == UNSCHEDULED and p.requests[r].slots for r in p.requests_of[who])
+        ]
+        pool = troubled if troubled and self.rng.random() < 0.8 else range(p.n_participants)
+        seed = self.rng.choice(list(pool))
+        chosen: set[int] = set()
+        frontier = [seed]
+        seen = {seed}
+        while frontier and len(chosen) < size:
+            who = frontier.pop(self.rng.randrange(len(frontier)))
+            mine = [r for r in p.requests_of[who] if p.requests[r].slots]
+            chosen.update(mine)
+            for r in mine:
+                partner = p.requests[r].b if p.requests[r].a == who else p.requests[r].a
+                if partner not in seen and self.best[r] != UNSCHEDULED:
+                    seen.add(partner)
+                    frontier.append(partner)
+        return sorted(chosen)
+
+    # --- result ------------------------------------------------------------------------
+
+    def _unscheduled(self) -> list[int]:
+        return [UNSCHEDULED] * len(self.problem.requests)
+
+    @staticmethod
+    def _merge(base: Sequence[int], changes: dict[int, int]) -> list[int]:
+        out = list(base)
+        for r, s in changes.items():
+            out[r] = s
+        return out
+
+    def schedule(self, slot_of: list[int]) -> Schedule:
+        p = self.problem
+        event = p.event
+        tables = assign_tables(p, slot_of)
+        meetings = sorted(
+            (
+                Meeting(request_id=req.id, slot_idx=slot_of[req.idx], table_id=tables[req.idx])
+                for req in p.requests
+                if slot_of[req.idx] != UNSCHEDULED
+            ),
+            key=lambda m: (m.slot_idx, m.table_id),
+        )
+        reasons = explain_unscheduled(p, slot_of)
+        unscheduled = tuple(
+            Unscheduled(request_id=req.id, reason=reasons[req.idx])
+            for req in p.requests
+            if slot_of[req.idx] == UNSCHEDULED
+        )
+        draft = Schedule(event_name=event.name, meetings=tuple(meetings), unscheduled=unscheduled)
+        result = check_schedule(event, draft)
+        tolerated = (
+            ("required but not scheduled", "max_breaks")
+            if self.status in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN)
+            else ()
+        )
+        bugs = [v for v in result.violations if not any(t in v for t in tolerated)]
+        if bugs:
+            raise InternalError("; ".join(bugs[:5]))
+        metrics = result.metrics
+        message = self.message
+        if self.status is SolveStatus.INFEASIBLE:
+            missing = [u for u in unscheduled if p.requests[self._index(u.request_id)].required]
+            detail = "; ".join(f"{u.request_id}: {u.reason}" for u in missing[:10])
+            message = f"{message}. {detail}" if detail else message
+        stats = ScheduleStats(
+            meetings=metrics.meetings,
+            weight=metrics.weight,
+            weight_bound=self.weight_bound,
+            breaks=metrics.breaks,
+            breaks_bound=self.breaks_bound if self.weight_proven else 0,
+            solve_seconds=round(time.monotonic() - self.started, 2),
+            status=self.status,
+            participants_without_meeting=metrics.participants_without_meeting,
+            max_participant_breaks=metrics.max_participant_breaks,
+            message=message,
+        )
+        return replace(draft, stats=stats)
+
+    def _index(self, request_id: str) -> int:
+        return next(r.idx for r in self.problem.requests if r.id == request_id)
+
+
+class _ImprovementCallback(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+    """Reports each improving solution of a full solve as progress."""
+
+    def __init__(self, search: _Search, model: ScheduleModel) -> None:
+        super().__init__()
+        self.search = search
+        self.model = model
+
+    def on_solution_callback(self) -> None:
+        if self.search.should_stop():
+            self.stop_search()
+            return
+        found = {r: s for (r, s), v in self.model.x.items() if self.boolean_value(v)}
+        slot_of = [UNSCHEDULED] * len(self.search.problem.requests)
+        for r, s in found.items():
+            slot_of[r] = s
+        self.search._offer(slot_of, "breaks")
