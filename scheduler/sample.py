@@ -255,7 +255,7 @@ def generate_event(spec: SampleSpec) -> Event:
         participants.append(person)
         suppliers.append((person, org))
 
-    requests = _requests(rng, buyers, suppliers, spec.days)
+    requests = _requests(rng, buyers, suppliers)
     interpreters = {}
     for language in sorted(INTERPRETED):
         users = sum(1 for _, org, _, _ in buyers if language in org.languages)
@@ -324,7 +324,6 @@ def _requests(
     rng: random.Random,
     buyers: list[tuple[Participant, Organisation, float, tuple[str, ...]]],
     suppliers: list[tuple[Participant, Organisation]],
-    days: int,
 ) -> tuple[MeetingRequest, ...]:
     wishes: dict[
         tuple[str, str], tuple[str, str, int]
@@ -338,7 +337,7 @@ def _requests(
         rng.shuffle(candidates)
         qualified = [c for c in candidates if set(needs) <= set(c[1].certifications)]
         others = [c for c in candidates if c not in qualified]
-        wanted = rng.randint(6, 12) * days
+        wanted = rng.randint(8, 14)
         for s, o in (qualified + others)[:wanted]:
             priority = 3 if set(needs) <= set(o.certifications) else rng.choice((1, 2, 2))
             wishes[buyer.id, s.id] = (buyer.id, s.id, priority)
@@ -348,7 +347,7 @@ def _requests(
         relevant = [i for i, (_, b_org, _, _) in enumerate(buyers) if match(b_org, s_org)] or list(
             range(len(buyers))
         )
-        count = min(len(relevant), rng.randint(2, 6) * days)
+        count = min(len(relevant), rng.randint(2, 5))
         chosen: set[int] = set()
         while len(chosen) < count:
             chosen.add(rng.choices(relevant, weights=[weights[i] for i in relevant])[0])

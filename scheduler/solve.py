@@ -40,6 +40,8 @@ from scheduler.tables import assign_tables
 
 # Full models up to this many (request, slot) variables are solved whole; beyond, only LNS.
 FULL_MODEL_MAX_VARIABLES = 60_000
+# Time limit of one neighbourhood re-solve: many quick steps beat few long ones (measured).
+LNS_STEP_SECONDS = 0.3
 # Share of the time limit given to the weight phase when it runs the full model.
 WEIGHT_PHASE_SHARE = 0.35
 
@@ -187,10 +189,9 @@ class _Search:
         if small and not self.weight_proven:
             self._full_weight(self._after(WEIGHT_PHASE_SHARE))
         if small:
+            self._full_lexicographic(time.monotonic() + 0.2 * self._remaining())
             if self.weight_proven:
                 self._probe_breaks(time.monotonic() + 0.3 * self._remaining())
-            remaining = self._remaining()
-            self._full_lexicographic(time.monotonic() + 0.4 * remaining)
             if not self._finished():
                 self._lns(time.monotonic() + 0.6 * self._remaining())
                 self._full_lexicographic(self.deadline)
@@ -430,7 +431,7 @@ class _Search:
     # --- large-neighbourhood search ----------------------------------------------------
 
     def _lns(self, until: float) -> None:
-        size = 40.0
+        size = 30.0
         since_report = time.monotonic()
         while time.monotonic() < until - 0.05 and not self._finished():
             free = self._neighbourhood(int(size))
@@ -439,7 +440,7 @@ class _Search:
             model = ScheduleModel(self.problem, free, self.best)
             model.set_lexicographic_objective(self._levels(len(model.touched)))
             model.hint(self.best)
-            seconds = min(1.0, until - time.monotonic())
+            seconds = min(LNS_STEP_SECONDS, until - time.monotonic())
             solver = self._solver(seconds, 1)
             solver.parameters.random_seed = self.rng.randrange(1 << 30)
             status = solver.solve(model.model)

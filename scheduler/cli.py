@@ -1,0 +1,210 @@
+"""The `ketnoi` command line: solve, check, import-dzn, sample.
+
+Exit status: 0 success, 1 a schedule violates a rule (check) or no schedule satisfies the
+event (solve), 2 bad input (the message names the JSON path), 3 an internal error.
+web/cli.py adds the web commands (serve, admin) to this parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from scheduler.check import check_schedule
+from scheduler.domain import Event, SolveStatus
+from scheduler.dzn import read_dzn_file
+from scheduler.formats import (
+    FormatError,
+    dumps,
+    event_to_json,
+    load_json,
+    parse_event,
+    parse_schedule,
+    schedule_to_json,
+)
+from scheduler.sample import SampleSpec, generate_event
+from scheduler.solve import InternalError, Progress, SolveParams, solve
+
+Handler = Callable[[argparse.Namespace], int]
+EXIT_VIOLATION = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, Any]:
+    """The parser and its subcommand registry (for web/cli.py to extend)."""
+    parser = argparse.ArgumentParser(
+        prog="ketnoi", description="Scheduler for B2B matchmaking events."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = commands.add_parser("solve", help="solve a b2b-event/1 file into a b2b-schedule/1 file")
+    p.add_argument("event", type=Path, help="b2b-event/1 JSON file")
+    p.add_argument("-o", "--output", type=Path, help="schedule file (default: stdout)")
+    p.add_argument("--time-limit", type=float, default=30.0, help="seconds (default 30)")
+    p.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=_solve)
+
+    p = commands.add_parser("check", help="check a schedule against its event; print metrics")
+    p.add_argument("event", type=Path)
+    p.add_argument("schedule", type=Path)
+    p.set_defaults(func=_check)
+
+    p = commands.add_parser("import-dzn", help="convert a JAIR 2022 .dzn instance to b2b-event/1")
+    p.add_argument("dzn", type=Path)
+    p.add_argument("-o", "--output", type=Path)
+    p.set_defaults(func=_import_dzn)
+
+    p = commands.add_parser("sample", help="generate a synthetic supplier-connection conference")
+    p.add_argument("--buyers", type=int, default=40)
+    p.add_argument("--suppliers", type=int, default=190)
+    p.add_argument("--days", type=int, default=1)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--pooled-tables", action="store_true", help="no host tables for buyers")
+    p.add_argument("--name")
+    p.add_argument("-o", "--output", type=Path)
+    p.set_defaults(func=_sample)
+    return parser, commands
+
+
+def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> int:
+    """Parse argv and run the chosen command, turning expected failures into exit codes."""
+    args = parser.parse_args(argv)
+    handler: Handler = args.func
+    try:
+        return handler(args)
+    except FormatError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except InternalError as error:
+        print(f"internal error, please report it: {error}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser, _ = build_parser()
+    return run(parser, argv)
+
+
+# --- commands ----------------------------------------------------------------------------
+
+
+def _solve(args: argparse.Namespace) -> int:
+    event = _read_event(args.event)
+    if args.time_limit <= 0 or args.workers < 1:
+        raise FormatError(["--time-limit must be positive and --workers at least 1"])
+
+    def progress(p: Progress) -> None:
+        if args.quiet:
+            return
+        bound = "?" if p.weight_bound is None else p.weight_bound
+        breaks = "?" if p.breaks is None else p.breaks
+        print(
+            f"{p.elapsed:7.1f}s  {p.phase:<12} meetings {p.meetings:5d}  "
+            f"weight {p.weight} / bound {bound}  breaks {breaks}",
+            file=sys.stderr,
+        )
+
+    params = SolveParams(time_limit=args.time_limit, workers=args.workers, seed=args.seed)
+    schedule = solve(event, params, on_progress=progress)
+    _write(args.output, dumps(schedule_to_json(schedule, event)))
+    stats = schedule.stats
+    if stats is not None:
+        if not args.quiet:
+            print(
+                f"{stats.status}: {stats.meetings} meetings, weight {stats.weight} "
+                f"(bound {stats.weight_bound}), breaks {stats.breaks} "
+                f"(bound {stats.breaks_bound}), {stats.solve_seconds} s",
+                file=sys.stderr,
+            )
+        if stats.message:
+            print(stats.message, file=sys.stderr)
+        if stats.status is SolveStatus.INFEASIBLE:
+            return EXIT_VIOLATION
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    event = _read_event(args.event)
+    schedule = parse_schedule(load_json(_read_bytes(args.schedule)), event)
+    result = check_schedule(event, schedule)
+    for violation in result.violations:
+        print(f"violation: {violation}", file=sys.stderr)
+    print(json.dumps(result.metrics.as_dict()))
+    return 0 if result.ok else EXIT_VIOLATION
+
+
+def _import_dzn(args: argparse.Namespace) -> int:
+    event = read_dzn_file(args.dzn)
+    _write(args.output, dumps(event_to_json(event)))
+    return 0
+
+
+def _sample(args: argparse.Namespace) -> int:
+    if args.buyers < 1 or args.suppliers < 1 or not 1 <= args.days <= 10:
+        raise FormatError(["--buyers and --suppliers must be positive, --days 1 to 10"])
+    spec = SampleSpec(
+        buyers=args.buyers,
+        suppliers=args.suppliers,
+        days=args.days,
+        seed=args.seed,
+        pooled_tables=args.pooled_tables,
+        name=args.name,
+    )
+    _write(args.output, dumps(event_to_json(generate_event(spec))))
+    return 0
+
+
+# --- files -------------------------------------------------------------------------------
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise FormatError([f"cannot read {path}: {error.strerror}"]) from None
+
+
+def _read_event(path: Path) -> Event:
+    warnings: list[str] = []
+    event = parse_event(load_json(_read_bytes(path)), warnings=warnings)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return event
+
+
+def _write(path: Path | None, text: str) -> None:
+    """Write atomically: a crash or a full disk never leaves a half-written file behind."""
+    if path is None:
+        sys.stdout.write(text)
+        return
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise FormatError([f"cannot write {path}: {error.strerror}"]) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except OSError as error:
+        Path(tmp).unlink(missing_ok=True)
+        raise FormatError([f"cannot write {path}: {error.strerror}"]) from None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
