@@ -48,8 +48,8 @@ class _Explainer:
         if not req.slots:
             return self._never_possible(req, original)
         for who in (req.a, req.b):
-            limit = self.p.max_meetings[who]
-            if self.count[who] >= limit:
+            limit = self.people[who].max_meetings
+            if limit is not None and self.count[who] >= limit:
                 return f"{self.ids[who]} reached max_meetings {limit}"
         return self._all_slots_taken(req, original)
 

@@ -172,6 +172,8 @@ class _Search:
     # --- driver ------------------------------------------------------------------------
 
     def run(self, previous: list[int] | None) -> list[int]:
+        if any(r.required and not r.slots for r in self.problem.requests):
+            return self._give_up_required("a required meeting has no possible slot")
         bound = weight_upper_bound(self.problem)
         if not bound.feasible:
             return self._give_up_required("the required meetings cannot all be held")

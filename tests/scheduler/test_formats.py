@@ -1,0 +1,133 @@
+"""b2b-event/1 and b2b-schedule/1: validation with JSON paths, and lossless round trips."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scheduler.formats import (
+    FormatError,
+    event_to_json,
+    load_json,
+    parse_event,
+    parse_schedule,
+    schedule_to_json,
+)
+from tests.scheduler.factories import solved
+
+SAMPLES = Path(__file__).parents[2] / "samples"
+TINY: dict[str, Any] = json.loads((SAMPLES / "tiny.json").read_text())
+
+
+def problems_after(change: Callable[[dict[str, Any]], object]) -> list[str]:
+    doc = copy.deepcopy(TINY)
+    change(doc)
+    with pytest.raises(FormatError) as caught:
+        parse_event(doc)
+    return caught.value.problems
+
+
+def test_unknown_participant_is_named_with_its_path() -> None:
+    problems = problems_after(lambda d: d["requests"][0].__setitem__("to", "S0x9"))
+    assert problems == ['requests[0].to: unknown participant "S0x9"']
+
+
+def test_duplicate_pair_in_either_direction() -> None:
+    def add_reverse(d: dict[str, Any]) -> None:
+        first = d["requests"][0]
+        d["requests"].append({"id": "RZ", "from": first["to"], "to": first["from"]})
+
+    problems = problems_after(add_reverse)
+    assert problems[0].startswith(f"requests[{len(TINY['requests'])}]: ")
+    assert "already paired in requests[0]" in problems[0]
+
+
+def test_overlapping_sessions() -> None:
+    problems = problems_after(
+        lambda d: d["event"]["sessions"][1].__setitem__("start", "2026-11-19T11:00")
+    )
+    assert problems == ['event.sessions[1]: session "d1-pm" overlaps session "d1-am" (sessions[0])']
+
+
+def test_slot_longer_than_session() -> None:
+    problems = problems_after(lambda d: d["event"].__setitem__("slot_minutes", 600))
+    assert problems[0].startswith("event.sessions[0]: ")
+    assert "shorter than one 600-minute slot" in problems[0]
+
+
+def test_malformed_time() -> None:
+    problems = problems_after(
+        lambda d: d["event"]["sessions"][0].__setitem__("start", "19/11/2026 8:30")
+    )
+    assert problems == [
+        'event.sessions[0].start: "19/11/2026 8:30" is not a local time like 2026-11-19T08:30'
+    ]
+
+
+def test_wrong_type() -> None:
+    problems = problems_after(lambda d: d["participants"][0].__setitem__("max_meetings", "six"))
+    assert problems == ["participants[0].max_meetings: expected an integer, got a string"]
+
+
+def test_wrong_format_tag() -> None:
+    problems = problems_after(lambda d: d.__setitem__("format", "b2b-event/2"))
+    assert problems == ['format: expected "b2b-event/1", got "b2b-event/2"']
+
+
+def test_invalid_json() -> None:
+    with pytest.raises(FormatError) as caught:
+        load_json(b'{"format": ')
+    assert caught.value.problems == ["invalid JSON at line 1 column 12: Expecting value"]
+
+
+def test_all_problems_are_reported_at_once() -> None:
+    def break_two(d: dict[str, Any]) -> None:
+        d["requests"][0]["to"] = "nobody"
+        d["requests"][1]["priority"] = 7
+
+    problems = problems_after(break_two)
+    assert len(problems) == 2
+    assert {p.split(":")[0] for p in problems} == {"requests[0].to", "requests[1].priority"}
+
+
+def test_unknown_keys_are_warnings_and_kept_on_organisations() -> None:
+    doc = copy.deepcopy(TINY)
+    doc["organisations"][0]["products"] = ["coils"]
+    doc["event"]["colour"] = "blue"
+    warnings: list[str] = []
+    event = parse_event(doc, warnings=warnings)
+    assert any("event.colour" in w for w in warnings)
+    assert event.organisations[0].extra["products"] == ["coils"]
+
+
+def test_event_round_trip_is_lossless() -> None:
+    event = parse_event(TINY)
+    again = parse_event(json.loads(json.dumps(event_to_json(event))))
+    assert again == event
+    assert event_to_json(again) == event_to_json(event)
+
+
+def test_schedule_round_trip() -> None:
+    event = parse_event(TINY)
+    schedule = solved(event)
+    doc = schedule_to_json(schedule, event)
+    assert doc["format"] == "b2b-schedule/1"
+    assert schedule.stats is not None
+    assert doc["stats"]["weight"] == schedule.stats.weight
+    back = parse_schedule(json.loads(json.dumps(doc)), event)
+    assert back.meetings == schedule.meetings
+    assert {u.request_id for u in back.unscheduled} == {u.request_id for u in schedule.unscheduled}
+
+
+def test_schedule_meeting_outside_slots_is_refused_with_path() -> None:
+    event = parse_event(TINY)
+    meeting = {"request": "R00001", "start": "2026-11-19T08:35", "table": "T01"}
+    doc = {"format": "b2b-schedule/1", "meetings": [meeting]}
+    with pytest.raises(FormatError) as caught:
+        parse_schedule(doc, event)
+    assert caught.value.problems[0].startswith("meetings[0].start: ")
