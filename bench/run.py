@@ -1,0 +1,147 @@
+"""Run the benchmarks and write the tables into docs/benchmarks.md.
+
+    .venv/bin/python -m bench.run                 # JAIR 2022 (20 x 30 s) + synthetic (60/120/300 s)
+    .venv/bin/python -m bench.run --suite jair    # one suite
+    .venv/bin/python -m bench.run --only forum-13 --no-write
+
+Each instance runs in a fresh process (bench.one) so that peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+JAIR = ROOT.parent / "shared" / "benchmarks" / "jair2022"
+DOC = ROOT / "docs" / "benchmarks.md"
+
+# Proven optimal total breaks (d = 2) from Bofill et al., JAIR 74 (2022), as in formats.md.
+JAIR_OPTIMUM = {
+    "forum-13": 0, "forum-13crafb": 6, "forum-13crafc": 1, "forum-14": 2, "forumt-14": 5,
+    "forumt-14crafc": 5, "forumt-14crafd": 4, "forumt-14crafe": 5, "tic-12": 0,
+    "tic-12crafc": 0, "tic-13": 0, "tic-13crafb": 0, "tic-13crafc": 4, "tic-14crafa": 0,
+    "tic-14crafc": 0, "tic-14crafd": 0, "ticf-13crafa": 0, "ticf-13crafb": 3,
+    "ticf-13crafc": 1, "ticf-14crafa": 0,
+}  # fmt: skip
+
+# name, sample spec (buyers:suppliers:days:seed), time limit in seconds: the issue's targets.
+SYNTHETIC = [
+    ("synthetic-270", "50:220:1:1", 60.0),
+    ("synthetic-850", "150:700:2:1", 120.0),
+    ("synthetic-3000", "500:2500:3:1", 300.0),
+]
+
+
+def run_one(spec: str, time_limit: float) -> dict[str, Any]:
+    command = [sys.executable, "-m", "bench.one", spec, "--time-limit", str(time_limit)]
+    out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        return {"error": out.stderr.strip().splitlines()[-1] if out.stderr else "failed"}
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def pct(a: int | None, b: int | None) -> str:
+    return "-" if a is None or not b else f"{100 * a / b:.2f} %"
+
+
+def jair_rows(only: set[str] | None, time_limit: float) -> list[str]:
+    rows = [
+        "| instance | P | M | slots | breaks (ours) | optimum | lower bound | proven | "
+        "FCFS breaks | s | peak MiB |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, optimum in JAIR_OPTIMUM.items():
+        if only and name not in only:
+            continue
+        r = run_one(f"dzn:{JAIR / f'{name}.original.dzn'}", time_limit)
+        if "error" in r:
+            rows.append(f"| {name} | error: {r['error']} |")
+            continue
+        proven = "yes" if r["status"] == "optimal" else "no"
+        hit = "" if r["breaks"] == optimum else " ✗"
+        rows.append(
+            f"| {name} | {r['participants']} | {r['requests']} | {r['slots']} | "
+            f"{r['breaks']}{hit} | {optimum} | {r['breaks_bound']} | {proven} | "
+            f"{r['fcfs_breaks']} | {r['seconds']} | {r['peak_mib']} |"
+        )
+        print(rows[-1], flush=True)
+    return rows
+
+
+def synthetic_rows(only: set[str] | None) -> list[str]:
+    rows = [
+        "| instance | P | requests | slots | LP bound | ours: weight | % of LP | weight proven at s | "
+        "breaks / P | FCFS: % of LP | FCFS breaks / P | greedy: % of LP | greedy breaks / P | "
+        "idle | s | peak MiB |",
+        "| --- " * 16 + "|",
+    ]
+    for name, spec, time_limit in SYNTHETIC:
+        if only and name not in only:
+            continue
+        r = run_one(f"sample:{spec}", time_limit)
+        if "error" in r:
+            rows.append(f"| {name} | error: {r['error']} |")
+            continue
+        p = r["participants"]
+        proven = r["weight_proven_at"] if r["weight_proven_at"] is not None else "not proven"
+        rows.append(
+            f"| {name} | {p} | {r['requests']} | {r['slots']} | {r['lp_bound']} | "
+            f"{r['weight']} | {pct(r['weight'], r['lp_bound'])} | {proven} | "
+            f"{r['breaks'] / p:.3f} | {pct(r['fcfs_weight'], r['lp_bound'])} | "
+            f"{r['fcfs_breaks'] / p:.3f} | {pct(r['greedy_weight'], r['lp_bound'])} | "
+            f"{r['greedy_breaks'] / p:.3f} | {r['idle']} | {r['seconds']} | {r['peak_mib']} |"
+        )
+        print(rows[-1], flush=True)
+    return rows
+
+
+def write_section(name: str, command: str, rows: list[str]) -> None:
+    begin, end = f"<!-- {name}: begin -->", f"<!-- {name}: end -->"
+    text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{begin}\n{end}\n"
+    if begin not in text:
+        text += f"\n{begin}\n{end}\n"
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    body = "\n".join(
+        [
+            begin,
+            f"Measured {stamp} on {platform.machine()} ({platform.python_version()}), "
+            f"2 CP-SAT workers, with `{command}`:",
+            "",
+            *rows,
+            end,
+        ]
+    )
+    head, _, rest = text.partition(begin)
+    _, _, tail = rest.partition(end)
+    DOC.write_text(head + body + tail)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--suite", choices=["jair", "synthetic", "all"], default="all")
+    parser.add_argument("--only", nargs="*", help="instance names")
+    parser.add_argument("--jair-time-limit", type=float, default=30.0)
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args()
+    only = set(args.only) if args.only else None
+    command = "python -m bench.run " + " ".join(sys.argv[1:])
+    if args.suite in ("jair", "all"):
+        rows = jair_rows(only, args.jair_time_limit)
+        if not args.no_write:
+            write_section("jair", command.strip(), rows)
+    if args.suite in ("synthetic", "all"):
+        rows = synthetic_rows(only)
+        if not args.no_write:
+            write_section("synthetic", command.strip(), rows)
+
+
+if __name__ == "__main__":
+    main()
