@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
@@ -108,4 +109,92 @@ def weight_upper_bound(problem: Problem) -> WeightBound:
         lp_value=lp_value,
         feasible=True,
         slot_classes=len(classes),
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClassSelection:
+    weight: int  # weight of the selection found (0 when none)
+    bound: int | None  # proven upper bound on the weight of any schedule
+    slots: dict[int, tuple[int, ...]]  # request index -> the slots of its chosen class
+
+
+def class_selection(
+    problem: Problem,
+    seconds: float,
+    start: Sequence[int] | None = None,
+    engine: str = "SCIP",
+    workers: int = 1,
+) -> ClassSelection:
+    """Which requests to hold, and in which slot class: the integer slot-class relaxation.
+
+    Each request picks at most one class of interchangeable slots; per class a participant
+    holds at most as many meetings as the class has slots, tables and resources at most
+    their capacity times that. Every schedule maps to such a choice, so the MIP bound caps
+    the weight; and a choice can nearly always be timed within its classes (a bipartite
+    edge colouring), which makes it the selection half of a select-then-time decomposition.
+    Solved with SCIP: its LP-based search closes this small model where CP-SAT wanders.
+    """
+    classes = slot_classes(problem)
+    solver = pywraplp.Solver.CreateSolver(engine)
+    if solver is None or not classes:
+        return ClassSelection(weight=0, bound=None, slots={})
+    if engine == "CP_SAT":
+        solver.SetNumThreads(workers)
+    solver.SetTimeLimit(max(1, int(seconds * 1000)))
+    class_of = {s: c for c, group in enumerate(classes) for s in group}
+    size = [len(group) for group in classes]
+    per_participant_class: dict[tuple[int, int], list[pywraplp.Variable]] = defaultdict(list)
+    per_participant: dict[int, list[pywraplp.Variable]] = defaultdict(list)
+    per_pool_class: dict[int, list[pywraplp.Variable]] = defaultdict(list)
+    per_resource_class: dict[tuple[int, int], list[pywraplp.Variable]] = defaultdict(list)
+    choice: list[tuple[int, int, pywraplp.Variable]] = []
+    objective = solver.Objective()
+    for req in problem.requests:
+        chosen = []
+        for c in sorted({class_of[s] for s in req.slots}):
+            v = solver.BoolVar(f"y_{req.idx}_{c}")
+            chosen.append(v)
+            choice.append((req.idx, c, v))
+            objective.SetCoefficient(v, req.weight)
+            for who in (req.a, req.b):
+                per_participant_class[who, c].append(v)
+                per_participant[who].append(v)
+            if req.pooled:
+                per_pool_class[c].append(v)
+            for k in req.resources:
+                per_resource_class[k, c].append(v)
+        if not chosen:
+            if req.required:
+                return ClassSelection(weight=0, bound=None, slots={})
+            continue
+        solver.Add(solver.Sum(chosen) == 1 if req.required else solver.Sum(chosen) <= 1)
+
+    def cap(variables: list[pywraplp.Variable], limit: int) -> None:
+        if len(variables) > limit:
+            solver.Add(solver.Sum(variables) <= limit)
+
+    for (_who, c), variables in per_participant_class.items():
+        cap(variables, size[c])
+    for who, variables in per_participant.items():
+        cap(variables, problem.max_meetings[who])
+    for c, variables in per_pool_class.items():
+        cap(variables, size[c] * problem.pooled_tables)
+    for (k, c), variables in per_resource_class.items():
+        cap(variables, size[c] * problem.resource_capacity[k])
+    objective.SetMaximization()
+    if start is not None:  # a schedule we already have, as the MIP start
+        solver.SetHint(
+            [v for _, _, v in choice],
+            [float(start[r] != -1 and class_of[start[r]] == c) for r, c, _ in choice],
+        )
+    status = solver.Solve()
+    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        return ClassSelection(weight=0, bound=None, slots={})
+    slots = {r: tuple(classes[c]) for r, c, v in choice if v.solution_value() > 0.5}
+    weight = sum(problem.requests[r].weight for r in slots)
+    return ClassSelection(
+        weight=weight,
+        bound=math.floor(objective.BestBound() + LP_TOLERANCE),
+        slots=slots,
     )
