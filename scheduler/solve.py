@@ -51,7 +51,7 @@ EXACT_BREAKS_MAX_VARIABLES = 10_000
 # Select-then-time: the slot-class MIP runs on events up to this many (request, slot) pairs
 # (its class variables are far fewer), within this share of the time limit.
 SELECTION_MAX_VARIABLES = 400_000
-SELECTION_SHARE = 0.25
+SELECTION_SHARE = 0.4
 SCIP_MAX_VARIABLES = 30_000
 # Share of the time limit given to the weight phase when it runs the full model.
 WEIGHT_PHASE_SHARE = 0.35
