@@ -34,7 +34,7 @@ from scheduler.domain import (
     Unscheduled,
 )
 from scheduler.explain import explain_unscheduled
-from scheduler.greedy import packing_greedy
+from scheduler.greedy import Occupancy, packing_greedy
 from scheduler.model import UNSCHEDULED, ObjectiveWeights, ScheduleModel
 from scheduler.problem import Problem, compile_event
 from scheduler.tables import assign_tables
@@ -105,25 +105,33 @@ def solve(
     previous: Schedule | None = None,
 ) -> Schedule:
     """Best schedule found within the time limit, with its bounds, checked independently."""
+    problem = compile_event(event)
     search = _Search(
-        compile_event(event),
+        problem,
         params or SolveParams(),
         on_progress or (lambda _: None),
         should_stop or (lambda: False),
     )
-    slot_of = search.run(_previous_slots(event, previous))
+    slot_of = search.run(_previous_slots(problem, previous))
     return search.schedule(slot_of)
 
 
-def _previous_slots(event: Event, previous: Schedule | None) -> list[int] | None:
+def _previous_slots(problem: Problem, previous: Schedule | None) -> list[int] | None:
+    """The previous schedule's meetings that still fit the event, in time order.
+
+    The event may have changed since (a new unavailability, a dropped request): a meeting
+    that no longer fits is left out rather than trusted.
+    """
     if previous is None:
         return None
-    index = {r.id: i for i, r in enumerate(event.requests)}
-    slot_of = [UNSCHEDULED] * len(event.requests)
-    for meeting in previous.meetings:
-        if meeting.request_id in index and 0 <= meeting.slot_idx < len(event.slots):
-            slot_of[index[meeting.request_id]] = meeting.slot_idx
-    return slot_of
+    index = {r.id: r.idx for r in problem.requests}
+    occupancy = Occupancy(problem)
+    for meeting in sorted(previous.meetings, key=lambda m: m.slot_idx):
+        r = index.get(meeting.request_id)
+        s = meeting.slot_idx
+        if r is not None and s in problem.requests[r].slots and occupancy.can_place(r, s):
+            occupancy.place(r, s)
+    return occupancy.slot_of
 
 
 def evaluate(problem: Problem, slot_of: Sequence[int]) -> Score:

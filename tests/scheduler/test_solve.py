@@ -13,7 +13,7 @@ from scheduler.greedy import packing_greedy
 from scheduler.problem import compile_event
 from scheduler.sample import SampleSpec, generate_event
 from scheduler.solve import Progress, SolveParams, evaluate, solve
-from tests.scheduler.factories import event, request, session
+from tests.scheduler.factories import event, person, request, session, unavailable
 
 TINY = read_event_file(Path(__file__).parents[2] / "samples" / "tiny.json")
 
@@ -89,3 +89,17 @@ def test_interpreter_shortage_is_explained() -> None:
     assert [u.reason for u in schedule.unscheduled] == [
         "no interpreter:ko free in any slot C and D share"
     ]
+
+
+def test_a_previous_schedule_that_no_longer_fits_is_not_trusted() -> None:
+    ev = event(["A", "B", "C"], [request("R1", "A", "B"), request("R2", "A", "C")])
+    first = solve(ev, SolveParams(time_limit=5, workers=1))
+    # A becomes unavailable in R1's slot and R2 disappears: the old schedule is now invalid.
+    slot = next(m.slot_idx for m in first.meetings if m.request_id == "R1")
+    changed = event(
+        [person("A", unavailable=unavailable(slot, slot)), "B", "C"], [request("R1", "A", "B")]
+    )
+    again = solve(changed, SolveParams(time_limit=5, workers=1), previous=first)
+    assert check_schedule(changed, again).ok
+    assert [m.request_id for m in again.meetings] == ["R1"]
+    assert again.meetings[0].slot_idx != slot
