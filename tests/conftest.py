@@ -1,0 +1,180 @@
+"""Shared fixtures: a database URL per backend (SQLite file, PostgreSQL with its own database),
+an app/TestClient factory, a logged-in organiser client, and a live uvicorn server."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+ORGANISER_EMAIL = "organiser@example.org"
+ORGANISER_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped at the end (fails if unreachable)."""
+    name = f"ketnoi_t_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
+        )
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def _reset_pg(url: str) -> None:
+    """Empty every table of the session's PostgreSQL database (schema kept)."""
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename<>'alembic_version'"
+            )
+        ]
+        if tables:
+            conn.execute(
+                "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+            )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each database test runs against a SQLite file and against PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ketnoi.db'}"
+    url: str = request.getfixturevalue("pg_server_url")
+    with contextlib.suppress(psycopg.Error):  # no tables yet
+        _reset_pg(url)
+    return url
+
+
+@pytest.fixture
+def make_app(database_url: str, tmp_path: Path) -> Callable[..., FastAPI]:
+    from web.app import create_app
+    from web.settings import Settings
+
+    def factory(**overrides: object) -> FastAPI:
+        values: dict[str, object] = {
+            "database_url": database_url,
+            "secret_key": "test-secret",
+            "var_dir": tmp_path / "var",
+            "solve_workers": 1,
+        }
+        values.update(overrides)
+        return create_app(Settings(**values))  # type: ignore[arg-type]
+
+    return factory
+
+
+@pytest.fixture
+def app(make_app: Callable[..., FastAPI]) -> Iterator[FastAPI]:
+    app = make_app()
+    yield app
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def organiser(app: FastAPI) -> str:
+    from sqlmodel import Session
+
+    from web.security import create_organiser
+
+    with Session(app.state.engine) as session:
+        create_organiser(session, ORGANISER_EMAIL, ORGANISER_PASSWORD)
+    return ORGANISER_EMAIL
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in page"
+    return match.group(1)
+
+
+class OrganiserClient(TestClient):
+    """A TestClient logged in as an organiser; `.csrf` is the session's CSRF token."""
+
+    csrf: str = ""
+
+    def post_form(self, url: str, data: dict[str, str] | None = None, **kw: object):  # type: ignore[no-untyped-def]
+        return self.post(url, data={"csrf_token": self.csrf, **(data or {})}, **kw)  # type: ignore[arg-type]
+
+
+def log_in(
+    client: TestClient, email: str = ORGANISER_EMAIL, password: str = ORGANISER_PASSWORD
+) -> str:
+    token = csrf_of(client.get("/login").text)
+    response = client.post(
+        "/login", data={"csrf_token": token, "email": email, "password": password, "next": "/"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert response.status_code == 303, response.text
+    return csrf_of(client.get("/").text)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def organiser_client(app: FastAPI, organiser: str) -> Iterator[OrganiserClient]:
+    with OrganiserClient(app) as c:
+        c.csrf = log_in(c)
+        yield c
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[str]:
+    """The app under uvicorn in a background thread, on a free port, with a temp SQLite DB
+    and an organiser account (ORGANISER_EMAIL / ORGANISER_PASSWORD). Yields the base URL."""
+    import uvicorn
+    from sqlmodel import Session
+
+    from web.app import create_app
+    from web.security import create_organiser
+    from web.settings import Settings
+
+    app = create_app(
+        Settings(
+            database_url=f"sqlite:///{tmp_path / 'live.db'}",
+            secret_key="live-secret",
+            var_dir=tmp_path / "var",
+            solve_workers=1,
+        )
+    )
+    with Session(app.state.engine) as session:
+        create_organiser(session, ORGANISER_EMAIL, ORGANISER_PASSWORD)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    app.state.engine.dispose()

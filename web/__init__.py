@@ -1,0 +1,1 @@
+"""The organiser web app and participant portal of ketnoi (FastAPI + SQLModel + htmx)."""

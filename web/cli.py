@@ -1,0 +1,115 @@
+"""The `ketnoi` command: the scheduler commands plus serve, admin and demo-load."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from scheduler import cli as scheduler_cli
+from scheduler.formats import read_event_file
+from web import models as m
+
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "hanoi-2026.json"
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, object]:
+    parser, commands = scheduler_cli.build_parser()
+    p = commands.add_parser("serve", help="serve the web app (migrates the database first)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=_serve)
+
+    admin = commands.add_parser("admin", help="organiser accounts and API tokens")
+    sub = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
+    p = sub.add_parser("create-organiser", help="create an organiser (or reset the password)")
+    p.add_argument("email")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p.set_defaults(func=_create_organiser)
+    p = sub.add_parser("create-token", help="create an API token for an organiser and print it")
+    p.add_argument("email")
+    p.set_defaults(func=_create_token)
+
+    p = commands.add_parser(
+        "demo-load", help="load a b2b-event/1 file as an event unless one of that name exists"
+    )
+    p.add_argument("event", type=Path, nargs="?", default=SAMPLE)
+    p.set_defaults(func=_demo_load)
+    return parser, commands
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser, _ = build_parser()
+    return scheduler_cli.run(parser, argv)
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    from web.db import make_engine, migrate
+    from web.settings import get_settings
+
+    engine = make_engine(get_settings().database_url)
+    migrate(engine)
+    return engine
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from web.app import create_app
+
+    uvicorn.run(create_app(), host=args.host, port=args.port)
+    return 0
+
+
+def _create_organiser(args: argparse.Namespace) -> int:
+    from web.security import create_organiser
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Repeat: "):
+            print("error: the passwords differ", file=sys.stderr)
+            return scheduler_cli.EXIT_BAD_INPUT
+    try:
+        with Session(_engine()) as session:
+            organiser = create_organiser(session, args.email, password)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return scheduler_cli.EXIT_BAD_INPUT
+    print(f"organiser {organiser.email} ready")
+    return 0
+
+
+def _create_token(args: argparse.Namespace) -> int:
+    from web.security import create_api_token
+
+    try:
+        with Session(_engine()) as session:
+            print(create_api_token(session, args.email))
+    except LookupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return scheduler_cli.EXIT_BAD_INPUT
+    return 0
+
+
+def _demo_load(args: argparse.Namespace) -> int:
+    from web.services.events import create_event_from_domain
+
+    event = read_event_file(args.event)
+    with Session(_engine()) as session:
+        existing = session.exec(select(m.Event).where(m.Event.name == event.name)).first()
+        if existing is not None:
+            print(f"event {existing.id} “{existing.name}” already loaded")
+            return 0
+        row = create_event_from_domain(session, event, venue="National Convention Center, Hanoi")
+        print(f"event {row.id} “{row.name}” loaded")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,228 @@
+"""SQLModel tables: events and their registrations, requests, schedule versions, jobs, accounts.
+
+Ids visible to people and in `b2b-event/1` are `ext_id` strings ("B001-1", "R00001"); the
+integer `id` columns are internal. JSON columns hold lists of strings unless noted.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import NaiveDatetime
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Naive UTC timestamp (stored the same way in SQLite and PostgreSQL)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _json(default: Any = None, nullable: bool = False) -> Any:
+    return Field(
+        default_factory=(lambda: default.copy()) if default is not None else None,
+        sa_column=Column(JSON, nullable=nullable),
+    )
+
+
+def _fk(target: str, ondelete: str = "CASCADE", nullable: bool = False, index: bool = True) -> Any:
+    return Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index
+        ),
+    )
+
+
+class RequestStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class VersionStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"  # the official schedule; exactly one per event at most
+    RETIRED = "retired"  # was published, replaced by a later publish
+
+
+class JobState(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Event(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    venue: str = ""
+    timezone: str = "Asia/Ho_Chi_Minh"
+    slot_minutes: int = 20
+    max_breaks: int | None = None
+    request_deadline: NaiveDatetime | None = None  # naive local time of the event
+    max_requests_per_participant: int | None = None
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+
+
+class EventSession(SQLModel, table=True):
+    __tablename__ = "event_session"
+    __table_args__ = (UniqueConstraint("event_id", "ext_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = _fk("event.id")
+    ext_id: str
+    start: NaiveDatetime
+    end: NaiveDatetime
+
+
+class EventTable(SQLModel, table=True):
+    """A meeting table: pooled (no host) or reserved for one host participant."""
+
+    __tablename__ = "event_table"
+    __table_args__ = (UniqueConstraint("event_id", "ext_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = _fk("event.id")
+    ext_id: str
+    host_id: int | None = _fk("participant.id", ondelete="SET NULL", nullable=True)
+
+
+class Resource(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("event_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = _fk("event.id")
+    name: str  # e.g. "interpreter:ko"
+    capacity: int
+
+
+class Organisation(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("event_id", "ext_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = _fk("event.id")
+    ext_id: str
+    name: str
+    role: str | None = None  # "buyer" | "supplier"
+    country: str | None = None
+    sectors: list[str] = _json([])
+    products: list[str] = _json([])
+    certifications: list[str] = _json([])
+    languages: list[str] = _json([])
+    description: str = ""
+    # {"sectors": [...], "products": [...], "certifications": [...], "languages": [...]}
+    looking_for: dict[str, list[str]] = _json({})
+    extra: dict[str, Any] = _json({})  # unknown b2b-event/1 keys, kept for export
+
+
+class Participant(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("event_id", "ext_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = _fk("event.id")
+    ext_id: str
+    organisation_id: int | None = _fk("organisation.id", ondelete="SET NULL", nullable=True)
+    name: str = ""
+    email: str = ""
+    languages: list[str] = _json([])
+    available: list[str] | None = _json(None, nullable=True)  # session ext_ids; None = all
+    unavailable: list[dict[str, str]] = _json([])  # [{"start": iso, "end": iso}]
+    max_meetings: int | None = None
+    locale: str | None = None
+    token_version: int = 0  # bump to invalidate the participant's portal links
+    extra: dict[str, Any] = _json({})
+
+
+class MeetingRequest(SQLModel, table=True):
+    """A wish for a meeting. Only accepted or forced requests go to the solver."""
+
+    __tablename__ = "meeting_request"
+    __table_args__ = (UniqueConstraint("event_id", "ext_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = _fk("event.id")
+    ext_id: str
+    from_id: int = _fk("participant.id")
+    to_id: int = _fk("participant.id")
+    priority: int = 2
+    required: bool = False
+    sessions: list[str] | None = _json(None, nullable=True)
+    requires: list[str] = _json([])
+    after: list[str] = _json([])  # request ext_ids that must come earlier
+    fixed: NaiveDatetime | None = None
+    status: str = RequestStatus.ACCEPTED.value  # a RequestStatus
+    forced: bool = False
+    note: str = ""
+    created_by: str = "organiser"  # "organiser" | "participant"
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+
+
+class ScheduleVersion(SQLModel, table=True):
+    __tablename__ = "schedule_version"
+    __table_args__ = (UniqueConstraint("event_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = _fk("event.id")
+    number: int
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    published_at: NaiveDatetime | None = None
+    status: str = VersionStatus.DRAFT.value  # a VersionStatus
+    source: str = "solve"  # "solve" | "edit" | "import"
+    note: str = ""
+    stats: dict[str, Any] = _json({})
+    unscheduled: list[dict[str, str]] = _json([])  # [{"request": ext_id, "reason": str}]
+
+
+class Meeting(SQLModel, table=True):
+    """A placed request in one schedule version (participant ids kept for agendas)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = _fk("schedule_version.id")
+    request_id: int | None = _fk("meeting_request.id", ondelete="SET NULL", nullable=True)
+    request_ext: str
+    from_id: int | None = _fk("participant.id", ondelete="SET NULL", nullable=True)
+    to_id: int | None = _fk("participant.id", ondelete="SET NULL", nullable=True)
+    start: NaiveDatetime
+    end: NaiveDatetime
+    table_ext: str
+    pinned: bool = False
+
+
+class SolveJob(SQLModel, table=True):
+    __tablename__ = "solve_job"
+    __table_args__ = (
+        # Two solves of one event never run at once.
+        Index(
+            "one_active_solve_per_event",
+            "event_id",
+            unique=True,
+            sqlite_where=text("active"),
+            postgresql_where=text("active"),
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = _fk("event.id")
+    state: str = JobState.QUEUED.value  # a JobState
+    active: bool = True
+    cancel_requested: bool = False
+    params: dict[str, Any] = _json({})
+    progress: dict[str, Any] = _json({})
+    pid: int | None = None
+    error: str | None = None
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    started_at: NaiveDatetime | None = None
+    finished_at: NaiveDatetime | None = None
+    version_id: int | None = _fk("schedule_version.id", ondelete="SET NULL", nullable=True)
+
+
+class Organiser(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(unique=True, index=True)
+    password_hash: str
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "api_token"
+    id: int | None = Field(default=None, primary_key=True)
+    organiser_id: int = _fk("organiser.id")
+    token_hash: str = Field(unique=True, index=True)  # sha256 hex of the token
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    last_used_at: NaiveDatetime | None = None

@@ -1,0 +1,1 @@
+"""Participant portal (owned by the portal helper, issue #4)."""

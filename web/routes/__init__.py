@@ -1,0 +1,1 @@
+"""Organiser routes, one module per resource; handlers parse, call a service, render."""

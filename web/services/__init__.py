@@ -1,0 +1,1 @@
+"""Services: the only code that talks to both the database and `scheduler`."""

@@ -1,0 +1,49 @@
+"""Application settings from the environment (prefix KETNOI_), with a cached accessor."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything configurable; `KETNOI_DATABASE_URL=postgresql+psycopg://...` for PostgreSQL."""
+
+    model_config = SettingsConfigDict(env_prefix="KETNOI_", extra="ignore")
+
+    database_url: str = "sqlite:///var/ketnoi.db"
+    secret_key: str | None = None
+    var_dir: Path = Path("var")
+    session_max_age: int = 14 * 24 * 3600
+    login_attempts: int = 5  # failed logins allowed per window, per e-mail and per client
+    login_window_seconds: int = 300
+    solve_time_limit: float = 30.0
+    solve_workers: int = 2
+    page_size: int = 25
+    secure_cookies: bool = False
+    base_url: str = "http://127.0.0.1:8000"
+
+    def get_secret_key(self) -> str:
+        """The configured key, or one generated once into var/secret_key and reused."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.var_dir / "secret_key"
+        if path.exists():
+            key = path.read_text().strip()
+            if key:
+                self.secret_key = key
+                return key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key + "\n")
+        path.chmod(0o600)
+        self.secret_key = key
+        return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
