@@ -40,75 +40,89 @@ def slot_classes(problem: Problem) -> list[list[int]]:
     return sorted(groups.values())
 
 
+@dataclass(slots=True)
+class _ClassModel:
+    """The slot-class relaxation on a pywraplp solver: continuous (LP) or integer (MIP).
+
+    Each request picks at most one class of interchangeable slots (exactly one if
+    required); per class a participant holds at most as many meetings as the class has
+    slots, tables and resources at most their capacity times that. Every schedule maps
+    to such a choice (`after` dropped), so the optimum caps the weight of any schedule.
+    """
+
+    solver: pywraplp.Solver
+    classes: list[list[int]]
+    choice: list[tuple[int, int, pywraplp.Variable]]  # (request, class, variable)
+    feasible: bool  # False: a required request has no slot at all
+
+    @classmethod
+    def build(cls, problem: Problem, solver: pywraplp.Solver, *, integer: bool) -> _ClassModel:
+        classes = slot_classes(problem)
+        class_of = {s: c for c, group in enumerate(classes) for s in group}
+        size = [len(group) for group in classes]
+        per_participant_class: dict[tuple[int, int], list[pywraplp.Variable]] = defaultdict(list)
+        per_participant: dict[int, list[pywraplp.Variable]] = defaultdict(list)
+        per_pool_class: dict[int, list[pywraplp.Variable]] = defaultdict(list)
+        per_resource_class: dict[tuple[int, int], list[pywraplp.Variable]] = defaultdict(list)
+        choice: list[tuple[int, int, pywraplp.Variable]] = []
+        objective = solver.Objective()
+        feasible = True
+        for req in problem.requests:
+            chosen = []
+            for c in sorted({class_of[s] for s in req.slots}):
+                v = solver.BoolVar("") if integer else solver.NumVar(0.0, 1.0, "")
+                chosen.append(v)
+                choice.append((req.idx, c, v))
+                objective.SetCoefficient(v, req.weight)
+                for who in (req.a, req.b):
+                    per_participant_class[who, c].append(v)
+                    per_participant[who].append(v)
+                if req.pooled:
+                    per_pool_class[c].append(v)
+                for k in req.resources:
+                    per_resource_class[k, c].append(v)
+            if not chosen:
+                feasible = feasible and not req.required
+                continue
+            solver.Add(solver.Sum(chosen) == 1 if req.required else solver.Sum(chosen) <= 1)
+
+        def cap(variables: list[pywraplp.Variable], limit: int) -> None:
+            if len(variables) > limit:
+                solver.Add(solver.Sum(variables) <= limit)
+
+        for (_who, c), variables in per_participant_class.items():
+            cap(variables, size[c])
+        for who, variables in per_participant.items():
+            cap(variables, problem.max_meetings[who])
+        for c, variables in per_pool_class.items():
+            cap(variables, size[c] * problem.pooled_tables)
+        for (k, c), variables in per_resource_class.items():
+            cap(variables, size[c] * problem.resource_capacity[k])
+        objective.SetMaximization()
+        return cls(solver=solver, classes=classes, choice=choice, feasible=feasible)
+
+
 def weight_upper_bound(problem: Problem) -> WeightBound:
-    """Upper bound on the total weight of any schedule (LP relaxation, `after` dropped)."""
-    classes = slot_classes(problem)
-    class_of = {s: c for c, group in enumerate(classes) for s in group}
+    """Upper bound on the total weight of any schedule: the LP of the slot-class model.
+
+    Equal to the time-indexed LP relaxation (interchangeable slots split any LP solution
+    evenly), with far fewer columns.
+    """
     solver = pywraplp.Solver.CreateSolver("GLOP")
-    if solver is None or not classes:
-        return WeightBound(
-            value=0 if not classes else None, lp_value=0.0, feasible=True, slot_classes=len(classes)
-        )
-    infinity = solver.infinity()
-    size = [len(group) for group in classes]
-
-    per_participant_class: dict[tuple[int, int], list[pywraplp.Variable]] = defaultdict(list)
-    per_participant: dict[int, list[pywraplp.Variable]] = defaultdict(list)
-    per_pool_class: dict[int, list[pywraplp.Variable]] = defaultdict(list)
-    per_resource_class: dict[tuple[int, int], list[pywraplp.Variable]] = defaultdict(list)
-    objective = solver.Objective()
-    for req in problem.requests:
-        cs = sorted({class_of[s] for s in req.slots})
-        if not cs:
-            if req.required:
-                return WeightBound(
-                    value=None, lp_value=None, feasible=False, slot_classes=len(classes)
-                )
-            continue
-        variables = []
-        for c in cs:
-            v = solver.NumVar(0.0, 1.0, "")
-            variables.append(v)
-            objective.SetCoefficient(v, req.weight)
-            for who in (req.a, req.b):
-                per_participant_class[who, c].append(v)
-                per_participant[who].append(v)
-            if req.pooled:
-                per_pool_class[c].append(v)
-            for k in req.resources:
-                per_resource_class[k, c].append(v)
-        low = 1.0 if req.required else 0.0
-        row = solver.Constraint(low, 1.0)
-        for v in variables:
-            row.SetCoefficient(v, 1.0)
-    objective.SetMaximization()
-
-    def cap(variables: list[pywraplp.Variable], limit: float) -> None:
-        if len(variables) > limit:
-            row = solver.Constraint(-infinity, limit)
-            for v in variables:
-                row.SetCoefficient(v, 1.0)
-
-    for (_who, c), variables in per_participant_class.items():
-        cap(variables, size[c])
-    for who, variables in per_participant.items():
-        cap(variables, problem.max_meetings[who])
-    for c, variables in per_pool_class.items():
-        cap(variables, size[c] * problem.pooled_tables)
-    for (k, c), variables in per_resource_class.items():
-        cap(variables, size[c] * problem.resource_capacity[k])
-
+    model = _ClassModel.build(problem, solver, integer=False)
+    n = len(model.classes)
+    if not model.feasible:
+        return WeightBound(value=None, lp_value=None, feasible=False, slot_classes=n)
+    if not model.choice:
+        return WeightBound(value=0, lp_value=0.0, feasible=True, slot_classes=n)
     status = solver.Solve()
     if status == pywraplp.Solver.INFEASIBLE:
-        return WeightBound(value=None, lp_value=None, feasible=False, slot_classes=len(classes))
+        return WeightBound(value=None, lp_value=None, feasible=False, slot_classes=n)
     if status != pywraplp.Solver.OPTIMAL:
-        return WeightBound(value=None, lp_value=None, feasible=True, slot_classes=len(classes))
-    lp_value = objective.Value()
+        return WeightBound(value=None, lp_value=None, feasible=True, slot_classes=n)
+    lp_value = solver.Objective().Value()
     return WeightBound(
-        value=math.floor(lp_value + LP_TOLERANCE),
-        lp_value=lp_value,
-        feasible=True,
-        slot_classes=len(classes),
+        value=math.floor(lp_value + LP_TOLERANCE), lp_value=lp_value, feasible=True, slot_classes=n
     )
 
 
@@ -126,75 +140,34 @@ def class_selection(
     engine: str = "SCIP",
     workers: int = 1,
 ) -> ClassSelection:
-    """Which requests to hold, and in which slot class: the integer slot-class relaxation.
+    """Which requests to hold, and in which slot class: the integer slot-class model.
 
-    Each request picks at most one class of interchangeable slots; per class a participant
-    holds at most as many meetings as the class has slots, tables and resources at most
-    their capacity times that. Every schedule maps to such a choice, so the MIP bound caps
-    the weight; and a choice can nearly always be timed within its classes (a bipartite
-    edge colouring), which makes it the selection half of a select-then-time decomposition.
-    Solved with SCIP: its LP-based search closes this small model where CP-SAT wanders.
+    Its bound caps the weight, and a choice can nearly always be timed within its classes
+    (a bipartite edge colouring), which makes it the selection half of a select-then-time
+    decomposition. `start` (a schedule, slot per request) is the MIP start.
     """
-    classes = slot_classes(problem)
+    none = ClassSelection(weight=0, bound=None, slots={})
     solver = pywraplp.Solver.CreateSolver(engine)
-    if solver is None or not classes:
-        return ClassSelection(weight=0, bound=None, slots={})
+    if solver is None:
+        return none
     if engine == "CP_SAT":
         solver.SetNumThreads(workers)
     solver.SetTimeLimit(max(1, int(seconds * 1000)))
-    class_of = {s: c for c, group in enumerate(classes) for s in group}
-    size = [len(group) for group in classes]
-    per_participant_class: dict[tuple[int, int], list[pywraplp.Variable]] = defaultdict(list)
-    per_participant: dict[int, list[pywraplp.Variable]] = defaultdict(list)
-    per_pool_class: dict[int, list[pywraplp.Variable]] = defaultdict(list)
-    per_resource_class: dict[tuple[int, int], list[pywraplp.Variable]] = defaultdict(list)
-    choice: list[tuple[int, int, pywraplp.Variable]] = []
-    objective = solver.Objective()
-    for req in problem.requests:
-        chosen = []
-        for c in sorted({class_of[s] for s in req.slots}):
-            v = solver.BoolVar(f"y_{req.idx}_{c}")
-            chosen.append(v)
-            choice.append((req.idx, c, v))
-            objective.SetCoefficient(v, req.weight)
-            for who in (req.a, req.b):
-                per_participant_class[who, c].append(v)
-                per_participant[who].append(v)
-            if req.pooled:
-                per_pool_class[c].append(v)
-            for k in req.resources:
-                per_resource_class[k, c].append(v)
-        if not chosen:
-            if req.required:
-                return ClassSelection(weight=0, bound=None, slots={})
-            continue
-        solver.Add(solver.Sum(chosen) == 1 if req.required else solver.Sum(chosen) <= 1)
-
-    def cap(variables: list[pywraplp.Variable], limit: int) -> None:
-        if len(variables) > limit:
-            solver.Add(solver.Sum(variables) <= limit)
-
-    for (_who, c), variables in per_participant_class.items():
-        cap(variables, size[c])
-    for who, variables in per_participant.items():
-        cap(variables, problem.max_meetings[who])
-    for c, variables in per_pool_class.items():
-        cap(variables, size[c] * problem.pooled_tables)
-    for (k, c), variables in per_resource_class.items():
-        cap(variables, size[c] * problem.resource_capacity[k])
-    objective.SetMaximization()
-    if start is not None:  # a schedule we already have, as the MIP start
+    model = _ClassModel.build(problem, solver, integer=True)
+    if not model.feasible or not model.choice:
+        return none
+    if start is not None:
+        class_of = {s: c for c, group in enumerate(model.classes) for s in group}
         solver.SetHint(
-            [v for _, _, v in choice],
-            [float(start[r] != -1 and class_of[start[r]] == c) for r, c, _ in choice],
+            [v for _, _, v in model.choice],
+            [float(start[r] != -1 and class_of[start[r]] == c) for r, c, _ in model.choice],
         )
     status = solver.Solve()
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-        return ClassSelection(weight=0, bound=None, slots={})
-    slots = {r: tuple(classes[c]) for r, c, v in choice if v.solution_value() > 0.5}
-    weight = sum(problem.requests[r].weight for r in slots)
+        return none
+    slots = {r: tuple(model.classes[c]) for r, c, v in model.choice if v.solution_value() > 0.5}
     return ClassSelection(
-        weight=weight,
-        bound=math.floor(objective.BestBound() + LP_TOLERANCE),
+        weight=sum(problem.requests[r].weight for r in slots),
+        bound=math.floor(solver.Objective().BestBound() + LP_TOLERANCE),
         slots=slots,
     )
