@@ -243,3 +243,56 @@ def test_crashed_solver_is_reported_and_a_new_solve_may_start(
     assert "stopped unexpectedly" in page
     with Session(app.state.engine) as session:
         assert session.exec(select(m.ScheduleVersion)).all() == []
+
+
+def test_resolve_keeps_pinned_meetings(app: FastAPI, organiser_client: OrganiserClient) -> None:
+    c = organiser_client
+    event_id = _load_tiny(app)
+    c.post_form(f"/events/{event_id}/solve", {"time_limit": "2"})
+    _wait_for_job(c, event_id)
+    with Session(app.state.engine) as session:
+        version = session.exec(select(m.ScheduleVersion)).one()
+        meeting = session.exec(select(m.Meeting).where(m.Meeting.version_id == version.id)).first()
+        assert meeting is not None
+        free = _free_slot(session, event_id, meeting)
+    assert free is not None
+    response = c.post_form(
+        f"/events/{event_id}/versions/1/meetings/{meeting.id}",
+        {"start": free[0].isoformat(), "table": free[1]}, follow_redirects=False,
+    )  # fmt: skip
+    assert response.headers["location"].endswith("/versions/1/grid")  # a draft is edited in place
+    c.post_form(f"/events/{event_id}/solve", {"time_limit": "2", "base_version": str(version.id)})
+    assert 'id="job-state">succeeded' in _wait_for_job(c, event_id)
+    with Session(app.state.engine) as session:
+        v2 = session.exec(select(m.ScheduleVersion).where(m.ScheduleVersion.number == 2)).one()
+        again = session.exec(
+            select(m.Meeting).where(
+                m.Meeting.version_id == v2.id, m.Meeting.request_ext == meeting.request_ext
+            )
+        ).one()
+    assert again.start == free[0] and again.pinned
+
+
+def test_request_form_and_filters(app: FastAPI, organiser_client: OrganiserClient) -> None:
+    c = organiser_client
+    event_id = _load_tiny(app)
+    response = c.post_form(f"/events/{event_id}/requests", {"from": "S001-1", "to": "S001-1", "priority": "2"},
+                           headers={"HX-Request": "true"})  # fmt: skip
+    assert response.status_code == 422 and "cannot meet itself" in response.text
+    response = c.post_form(
+        f"/events/{event_id}/requests",
+        {"from": "S001-1", "to": "B002-1", "priority": "3", "status": "pending", "forced": "true", "note": "VIP"},
+        follow_redirects=False,
+    )  # fmt: skip
+    if response.status_code == 422:  # the sample may already pair them
+        assert "already requested" in response.text
+        return
+    assert response.status_code == 303
+    with Session(app.state.engine) as session:
+        row = session.exec(select(m.MeetingRequest).where(m.MeetingRequest.note == "VIP")).one()
+        assert row.forced and row.status == "pending" and row.priority == 3
+        solver = event_from_db(session, event_id, for_solver=True)
+    assert row.ext_id in {r.id for r in solver.requests}  # forced goes to the solver
+    listing = c.get(f"/events/{event_id}/requests?status=pending").text
+    assert row.ext_id in listing
+    assert c.get(f"/events/{event_id}/requests?unscheduled=1").status_code == 200

@@ -22,16 +22,17 @@ router = APIRouter(prefix="/events/{event_id}/requests", dependencies=[Depends(c
 @router.get("")
 def list_requests(
     request: Request, session: SessionDep, organiser: CurrentOrganiser, event: EventDep,
-    status: str = "", priority: str = "", who: str = "",
+    status: str = "", priority: str = "", who: str = "", unscheduled: str = "",
 ) -> Response:  # fmt: skip
     assert event.id is not None
-    rows = svc.search(session, event.id, status, priority, who)
+    rows = svc.search(session, event.id, status, priority, who, unscheduled=bool(unscheduled))
     context = {
         "event": event,
         "rows": rows,
         "status": status,
         "priority": priority,
         "who": who,
+        "unscheduled": unscheduled,
         "report": None,
     }
     return render(request, "requests/list.html", context, block="results")
@@ -43,7 +44,7 @@ def _values(row: m.MeetingRequest, session: SessionDep) -> dict[str, str]:
         "id": row.ext_id, "from": a.ext_id if a else "", "to": b.ext_id if b else "",
         "priority": str(row.priority), "required": "true" if row.required else "",
         "sessions": "; ".join(row.sessions or []), "requires": "; ".join(row.requires or []),
-        "status": row.status, "note": row.note,
+        "status": row.status, "note": row.note, "forced": "true" if row.forced else "",
     }  # fmt: skip
 
 

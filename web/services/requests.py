@@ -12,7 +12,18 @@ from web import models as m
 from web.i18n import _
 from web.services.registrations import ImportReport, RowProblem, read_table, split_list
 
-COLUMNS = ("id", "from", "to", "priority", "required", "sessions", "requires", "status", "note")
+COLUMNS = (
+    "id",
+    "from",
+    "to",
+    "priority",
+    "required",
+    "sessions",
+    "requires",
+    "status",
+    "note",
+    "forced",
+)
 TRUE = {"1", "true", "yes", "y", "x"}
 
 
@@ -85,6 +96,7 @@ def validate(
     if out["status"] not in {s.value for s in m.RequestStatus}:
         bad("status", _("must be pending, accepted or declined"))
     out["note"] = v["note"]
+    out["forced"] = (raw.get("forced") or "").strip().lower() in TRUE
     if len(problems) == start and out["from_id"] and out["to_id"]:
         other = known.pairs.get(frozenset((out["from_id"], out["to_id"])))
         if other is not None and other != (out["ext_id"] or other):
@@ -123,6 +135,7 @@ def save(
             "requires",
             "status",
             "note",
+            "forced",
         )
     }
     if row is None:
@@ -176,6 +189,7 @@ def search(
     status: str = "",
     priority: str = "",
     who: str = "",
+    unscheduled: bool = False,
     limit: int = 200,
 ) -> list[tuple[m.MeetingRequest, m.Participant, m.Participant]]:
     a, b = aliased(m.Participant), aliased(m.Participant)
@@ -191,4 +205,13 @@ def search(
         query = query.where(m.MeetingRequest.priority == int(priority))
     if who.strip():
         query = query.where((a.ext_id == who.strip()) | (b.ext_id == who.strip()))
+    if unscheduled:  # not placed in the newest schedule version
+        newest = session.exec(
+            select(m.ScheduleVersion.id)
+            .where(m.ScheduleVersion.event_id == event_id)
+            .order_by(col(m.ScheduleVersion.number).desc())
+        ).first()
+        if newest is not None:
+            placed = select(m.Meeting.request_ext).where(m.Meeting.version_id == newest)
+            query = query.where(col(m.MeetingRequest.ext_id).not_in(placed))
     return list(session.exec(query.order_by(col(m.MeetingRequest.ext_id)).limit(limit)).all())
