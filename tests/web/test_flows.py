@@ -296,3 +296,91 @@ def test_request_form_and_filters(app: FastAPI, organiser_client: OrganiserClien
     listing = c.get(f"/events/{event_id}/requests?status=pending").text
     assert row.ext_id in listing
     assert c.get(f"/events/{event_id}/requests?unscheduled=1").status_code == 200
+
+
+def test_cancel_a_running_solve(app: FastAPI, organiser_client: OrganiserClient) -> None:
+    c = organiser_client
+    with Session(app.state.engine) as session:
+        doc = json.loads((ROOT / "samples/hanoi-2026.json").read_text())
+        event_id = import_event_json(session, doc).id
+    c.post_form(f"/events/{event_id}/solve", {"time_limit": "60"})
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with Session(app.state.engine) as session:
+            job = session.exec(select(m.SolveJob)).one()
+            if job.state == "running":
+                break
+        time.sleep(0.2)
+    started = time.monotonic()
+    c.post_form(f"/events/{event_id}/solve/cancel")
+    page = _wait_for_job(c, event_id, timeout=30)
+    assert "cancelled</span>" in page and "Cancelled by the organiser" in page
+    assert time.monotonic() - started < 20
+    with Session(app.state.engine) as session:
+        assert session.exec(select(m.ScheduleVersion)).all() == []
+
+
+def test_upload_event_json_and_xlsx_registrations(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    from openpyxl import Workbook
+
+    c = organiser_client
+    response = c.post_form(
+        "/import-event",
+        files={"file": ("e.json", b'{"format": "b2b-event/1"}', "application/json")},
+    )
+    assert response.status_code == 422 and "was not imported" in response.text
+    tiny = (ROOT / "samples/tiny.json").read_bytes()
+    response = c.post_form(
+        "/import-event",
+        files={"file": ("tiny.json", tiny, "application/json")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    event_id = int(response.headers["location"].split("/")[2])
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(
+        ["participant_id", "name", "organisation_id", "organisation_name", "role", "max_meetings"]
+    )
+    sheet.append(["S001-1", "Renamed Person", "S001", "Soc Son Packaging JSC", "supplier", 4])
+    sheet.append(["N1-1", "New Person", "N1", "New Org", "supplier", None])
+    import io
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = c.post_form(
+        f"/events/{event_id}/import",
+        files={"file": ("reg.xlsx", buffer.getvalue(), "application/octet-stream")},
+    )
+    assert response.status_code == 200 and "1 created, 1 updated" in response.text
+    exported = json.loads(c.get(f"/events/{event_id}/export/event.json").text)
+    person = next(p for p in exported["participants"] if p["id"] == "S001-1")
+    assert person["name"] == "Renamed Person" and person["max_meetings"] == 4
+
+
+def test_agenda_and_participant_pages(app: FastAPI, organiser_client: OrganiserClient) -> None:
+    from scheduler.domain import Meeting, Schedule
+    from web.services.schedules import create_version
+
+    c = organiser_client
+    event_id = _load_tiny(app)
+    with Session(app.state.engine) as session:
+        event = event_from_db(session, event_id, for_solver=True)
+        first = event.requests[0]
+        schedule = Schedule(
+            event_name=event.name,
+            meetings=(Meeting(request_id=first.id, slot_idx=0, table_id="T005"),),
+        )
+        create_version(session, event_id, event, schedule, source="import")
+        person = session.exec(
+            select(m.Participant).where(m.Participant.ext_id == first.from_id)
+        ).one()
+    page = c.get(f"/events/{event_id}/participants/{person.id}").text
+    assert "Agenda in schedule version 1" in page
+    agenda = c.get(f"/events/{event_id}/versions/1/agenda/{person.id}").text
+    assert "T005" in agenda and "08:30" in agenda
+    assert c.get(f"/events/{event_id}/versions/9").status_code == 404
+    assert c.get(f"/events/{event_id}/versions/1/export.pdf").status_code == 404

@@ -15,6 +15,7 @@ from web.routes.events import EventDep, _form, redirect
 from web.security import CurrentOrganiser, csrf_protect
 from web.services import registrations as reg
 from web.services.events import sessions_of
+from web.services.schedules import latest_version
 from web.templating import render
 
 router = APIRouter(prefix="/events/{event_id}", dependencies=[Depends(csrf_protect)])
@@ -67,9 +68,10 @@ def edit_participant(
 ) -> Response:
     person = _person(session, event, pid)
     form = _Form(reg.registration_values(session, person))
-    return render(
-        request, "registrations/form.html", {"event": event, "form": form, "person": person}
-    )
+    assert event.id is not None
+    context = {"event": event, "form": form, "person": person}
+    context["latest"] = latest_version(session, event.id)
+    return render(request, "registrations/form.html", context)
 
 
 @router.post("/participants/{pid}")
