@@ -384,3 +384,19 @@ def test_agenda_and_participant_pages(app: FastAPI, organiser_client: OrganiserC
     assert "T005" in agenda and "08:30" in agenda
     assert c.get(f"/events/{event_id}/versions/9").status_code == 404
     assert c.get(f"/events/{event_id}/versions/1/export.pdf").status_code == 404
+
+
+def test_delete_participant_removes_requests_and_host_table(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = _load_tiny(app)
+    with Session(app.state.engine) as session:
+        person = session.exec(select(m.Participant).where(m.Participant.ext_id == "B001-1")).one()
+    response = organiser_client.post_form(
+        f"/events/{event_id}/participants/{person.id}/delete", follow_redirects=False
+    )
+    assert response.status_code == 303
+    with Session(app.state.engine) as session:
+        event = event_from_db(session, event_id)
+    assert "T001" not in {t.id for t in event.tables}
+    assert all("B001-1" not in r.pair for r in event.requests)

@@ -93,6 +93,8 @@ def delete_participant(
         )
     ):
         session.delete(request_row)
+    for table in session.exec(select(m.EventTable).where(m.EventTable.host_id == pid)):
+        session.delete(table)  # a host table goes with its host
     session.delete(person)
     session.commit()
     return redirect(request, f"/events/{event.id}/participants")

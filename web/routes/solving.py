@@ -31,17 +31,8 @@ def _context(session: SessionDep, event: m.Event) -> dict[str, object]:
 def solve_page(
     request: Request, session: SessionDep, organiser: CurrentOrganiser, event: EventDep
 ) -> Response:
-    context = _context(session, event)
-    job = context["job"]
-    headers = {}
-    if (
-        isinstance(job, m.SolveJob)
-        and not job.active
-        and request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-Trigger") == "job"
-    ):
-        headers["HX-Trigger"] = "done"
-    return render(request, "solve.html", context, block="job", headers=headers)
+    """The solve page; its `job` block polls itself while the job is active."""
+    return render(request, "solve.html", _context(session, event), block="job")
 
 
 @router.post("")
