@@ -4,6 +4,7 @@ meeting, publish. Saves screenshots of the main pages into docs/screenshots/."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -102,7 +103,7 @@ def test_organiser_flow(live_server: str, tmp_path: Path) -> None:
         page.click(".subnav >> text=Solve")
         page.fill("input[name=time_limit]", "2")
         page.click("#start-solve")
-        expect(page.locator("#job-state")).to_be_visible()
+        expect(page.locator("#job-state")).to_have_text(re.compile("queued|running|succeeded"))
         expect(page.locator("#open-version")).to_be_visible(timeout=60_000)
         shot(page, "solve")
         page.click("#open-version")
@@ -130,5 +131,8 @@ def test_organiser_flow(live_server: str, tmp_path: Path) -> None:
         # phone width stays legible
         page.set_viewport_size({"width": 390, "height": 844})
         page.click(".subnav >> text=Registrations")
+        expect(page.get_by_role("heading", name="Registrations")).to_be_visible()
         shot(page, "registrations-phone")
+        page.goto(f"{live_server}/events/1/versions/1")
+        shot(page, "review-phone")
         browser.close()
