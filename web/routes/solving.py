@@ -22,7 +22,7 @@ def _context(session: SessionDep, event: m.Event) -> dict[str, object]:
     job = solving.latest_job(session, event.id)
     return {
         "event": event, "job": job, "elapsed": solving.elapsed(job) if job else 0.0,
-        "latest": schedules.latest_version(session, event.id),
+        "versions": schedules.versions(session, event.id),
         "version": session.get(m.ScheduleVersion, job.version_id) if job and job.version_id else None,
     }  # fmt: skip
 
@@ -52,7 +52,8 @@ async def start(
         }
         return render(request, "solve.html", context, status_code=422)
     base = form.get("base_version")
-    base_id = int(base) if base and base.isdigit() else None
+    base_row = session.get(m.ScheduleVersion, int(base)) if base and base.isdigit() else None
+    base_id = base_row.id if base_row and base_row.event_id == event.id else None
     try:
         solving.start_solve(session, settings.database_url, event.id, time_limit=time_limit,
                             workers=settings.solve_workers, base_version_id=base_id)  # fmt: skip
