@@ -44,8 +44,8 @@ FULL_MODEL_MAX_VARIABLES = 60_000
 # Time limit of one neighbourhood re-solve: many quick steps beat few long ones (measured).
 LNS_STEP_SECONDS = 0.3
 # Probability of taking a move that keeps the breaks equal in the plateau walk (measured on
-# the 270-participant sample: 0.05 -> 39 breaks, 0.3 -> 23 in 15 s).
-PLATEAU_SIDEWAYS = 0.3
+# the 270-participant sample from the greedy, 15 s: 0.05 -> 39 breaks, 0.3 -> 23, 0.6 -> 22).
+PLATEAU_SIDEWAYS = 0.5
 # Exact break models (minimisation, "at most K breaks" probes) up to this many variables.
 EXACT_BREAKS_MAX_VARIABLES = 10_000
 # Time for refuting one "at most K breaks" before the probe moves on to finding a schedule.
@@ -217,7 +217,7 @@ class _Search:
             self._compact()
         if self.n_variables <= EXACT_BREAKS_MAX_VARIABLES:
             # Small events (the JAIR instances): exact models can prove the fewest breaks.
-            self._full_lexicographic(time.monotonic() + 0.1 * self._remaining())
+            self._full_lexicographic(time.monotonic() + 0.25 * self._remaining())
             if self.weight_proven:
                 self._probe_breaks(time.monotonic() + 0.7 * self._remaining())
             self._improve(time.monotonic() + 0.6 * self._remaining())
@@ -293,14 +293,15 @@ class _Search:
             self.weight_bound = self.best_score.weight
             self.weight_proven = True
 
-    def _solver(self, seconds: float, workers: int) -> cp_model.CpSolver:
+    def _solver(self, seconds: float, workers: int, *, probe: bool = False) -> cp_model.CpSolver:
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.05, seconds)
         solver.parameters.num_workers = max(1, workers)
         solver.parameters.random_seed = self.params.seed
-        if workers == 2:
-            # Measured on forum-13: a no-LP worker beside the default one reaches 3 breaks in
-            # 20 s where CP-SAT's own two-worker portfolio stays at 9.
+        if probe and workers == 2:
+            # "At most K breaks" is a feasibility question: a no-LP worker beside the default
+            # one finds forum-13's 0 breaks in 1.4 s; CP-SAT's own two-worker portfolio is
+            # better at minimising (it proves samples/tiny.json optimal in 1.5 s).
             solver.parameters.subsolvers.append("no_lp")
             solver.parameters.subsolvers.append("default_lp")
         return solver
@@ -311,9 +312,11 @@ class _Search:
         seconds: float,
         workers: int,
         callback: cp_model.CpSolverSolutionCallback | None = None,
+        *,
+        probe: bool = False,
     ) -> tuple[int, cp_model.CpSolver]:
         """Solve with a watcher thread, so that a cancel stops even a search with no news."""
-        solver = self._solver(seconds, workers)
+        solver = self._solver(seconds, workers, probe=probe)
         done = threading.Event()
 
         def watch() -> None:
@@ -491,7 +494,7 @@ class _Search:
         model.model.add(model.breaks_expr() <= k)
         # No hint: measured, a hint with many breaks slows the search down (ticf-14crafa,
         # "at most 0": found in 15 s without it, not in 25 s with it).
-        status, solver = self._run(model, seconds, self.params.workers)
+        status, solver = self._run(model, seconds, self.params.workers, probe=True)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return status, self._merge(self._unscheduled(), model.extract(solver))
         return status, None
@@ -520,7 +523,7 @@ class _Search:
         while not self._finished() and time.monotonic() < until - 0.1:
             # Once the weight is proven, neighbourhoods only serve breaks and idle people,
             # which the walk does faster.
-            walk = 0.85 if self.weight_proven else 0.6
+            walk = 0.95 if self.weight_proven else 0.6
             left = until - time.monotonic()
             self._compact(min(left, walk * round_seconds))
             self._lns(min(until, time.monotonic() + (1 - walk) * round_seconds))
