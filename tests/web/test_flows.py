@@ -400,3 +400,30 @@ def test_delete_participant_removes_requests_and_host_table(
         event = event_from_db(session, event_id)
     assert "T001" not in {t.id for t in event.tables}
     assert all("B001-1" not in r.pair for r in event.requests)
+
+
+def test_setup_update_tables_and_blocked_session_removal(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    c = organiser_client
+    event_id = _load_tiny(app)
+    base = {"name": "Tiny renamed", "timezone": "Asia/Ho_Chi_Minh", "slot_minutes": "20", "pooled_tables": "3",
+            "resources": "interpreter:ja 1\ninterpreter:ko 2", "max_breaks": "2"}  # fmt: skip
+    response = c.post_form(
+        f"/events/{event_id}", base | {"sessions": SESSIONS}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200 and "Saved." in response.text
+    with Session(app.state.engine) as session:
+        event = event_from_db(session, event_id)
+    assert event.name == "Tiny renamed" and event.pooled_table_count == 3 and event.max_breaks == 2
+    assert (
+        dict(event.resources)["interpreter:ko"] == 2 and len(event.tables) == 7
+    )  # 4 host tables kept
+    # removing a session that participants attend, or a resource requests need, is refused
+    response = c.post_form(
+        f"/events/{event_id}", base | {"sessions": SESSIONS.splitlines()[0], "resources": ""}
+    )
+    assert response.status_code == 422
+    assert "Cannot remove session" in response.text or "Cannot remove interpreter" in response.text
+    with Session(app.state.engine) as session:
+        assert len(event_from_db(session, event_id).sessions) == 2

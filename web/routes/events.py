@@ -49,7 +49,15 @@ def index(request: Request, session: SessionDep, organiser: CurrentOrganiser) ->
             select(m.Participant.event_id, func.count()).group_by(m.Participant.event_id)
         ).all()
     )
-    return render(request, "events/list.html", {"events": events, "counts": counts})
+    published = dict(
+        session.exec(
+            select(m.ScheduleVersion.event_id, m.ScheduleVersion.number).where(
+                m.ScheduleVersion.status == m.VersionStatus.PUBLISHED.value
+            )
+        ).all()
+    )
+    context = {"events": events, "counts": counts, "published": published}
+    return render(request, "events/list.html", context)
 
 
 @router.get("/events/new")
