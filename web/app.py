@@ -71,7 +71,7 @@ def _install_error_pages(app: FastAPI) -> None:
     async def _http_error(request: Request, exc: HTTPException) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
-        return _error_page(request, exc.status_code, str(exc.detail), exc.headers)
+        return _error_page(request, exc.status_code, str(exc.detail), dict(exc.headers or {}))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from scheduler import cli as scheduler_cli
@@ -47,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return scheduler_cli.run(parser, argv)
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine() -> Engine:
     from web.db import make_engine, migrate
     from web.settings import get_settings
 

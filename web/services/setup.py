@@ -228,9 +228,9 @@ def apply_setup(session: Session, form: SetupForm, event: m.Event | None) -> m.E
         )
         row.start, row.end = start, end
         session.add(row)
-    for name, row in old_resources.items():
+    for name, old in old_resources.items():
         if name not in resources:
-            session.delete(row)
+            session.delete(old)
     for name, capacity in resources.items():
         res = old_resources.get(name) or m.Resource(event_id=event_id, name=name, capacity=capacity)
         res.capacity = capacity
