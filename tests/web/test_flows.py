@@ -427,3 +427,27 @@ def test_setup_update_tables_and_blocked_session_removal(
     assert "Cannot remove session" in response.text or "Cannot remove interpreter" in response.text
     with Session(app.state.engine) as session:
         assert len(event_from_db(session, event_id).sessions) == 2
+
+
+def test_infeasible_solve_fails_with_a_reason_and_keeps_versions(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    c = organiser_client
+    event_id = _load_tiny(app)
+    with Session(app.state.engine) as session:
+        request = session.exec(select(m.MeetingRequest).order_by(m.MeetingRequest.ext_id)).first()
+        assert request is not None
+        request.required = True
+        a, b = (
+            session.get(m.Participant, request.from_id),
+            session.get(m.Participant, request.to_id),
+        )
+        assert a is not None and b is not None
+        a.available, b.available = ["d1-am"], ["d1-pm"]
+        session.add_all([request, a, b])
+        session.commit()
+    c.post_form(f"/events/{event_id}/solve", {"time_limit": "2"})
+    page = _wait_for_job(c, event_id)
+    assert "failed</span>" in page and "No schedule" in page
+    with Session(app.state.engine) as session:
+        assert session.exec(select(m.ScheduleVersion)).all() == []

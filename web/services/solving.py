@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from scheduler.domain import SolveStatus
 from scheduler.solve import Progress, SolveParams, solve
 from web import models as m
 from web.db import make_engine
@@ -188,6 +189,13 @@ def run_job(database_url: str, job_id: int) -> None:
                     _("Cancelled by the organiser. Earlier schedules are unchanged."),
                 )
                 return
+            stats = schedule.stats
+            if stats is not None and stats.status in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN):
+                reason = stats.message or _("no schedule satisfies every rule of the event")
+                _finish(
+                    session, job, JobState.FAILED, _("No schedule: {reason}").format(reason=reason)
+                )
+                return
             version = create_version(
                 session,
                 job.event_id,
@@ -198,7 +206,6 @@ def run_job(database_url: str, job_id: int) -> None:
                 commit=False,
             )
             job.version_id = version.id
-            stats = schedule.stats
             job.progress = dict(job.progress) | {
                 "phase": "done",
                 "meetings": len(schedule.meetings),
