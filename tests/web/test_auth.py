@@ -53,3 +53,11 @@ def test_csrf_refused(client: TestClient, organiser: str) -> None:
 def test_static_htmx_served(client: TestClient) -> None:
     assert client.get("/static/vendor/htmx.min.js").status_code == 200
     assert client.get("/static/style.css").status_code == 200
+
+
+def test_bad_urls_give_pages_not_tracebacks(organiser_client: TestClient) -> None:
+    for url, status in (("/events/abc", 422), ("/events/999", 404), ("/events/999/versions/1/grid", 404),
+                        ("/events/999/participants?page=x", 404)):  # fmt: skip
+        response = organiser_client.get(url)
+        assert response.status_code == status, url
+        assert "Traceback" not in response.text and "<html" in response.text
