@@ -270,6 +270,9 @@ class _Search:
             self.best_score = score
             if self.weight_bound is not None and score.weight >= self.weight_bound:
                 self.weight_proven = True
+            if self.weight_proven and score.breaks == 0:
+                self.breaks_bound = 0
+                self.breaks_proven = True
         if not quiet:
             self._report(phase)
         return better
