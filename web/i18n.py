@@ -1,20 +1,244 @@
-"""Translations: minimal English-only version written by the organiser app.
+"""Translations (Babel/gettext, English and Vietnamese) and locale-aware date/time formatting.
 
-The participant-portal helper (issue #4) owns this module and extends it (locale middleware,
-Vietnamese catalogue), keeping `install(env)` and `_(s)`.
+The current request's locale lives in a context variable. It is chosen, in this order, by an
+explicit preference (`use_locale`, e.g. a participant's saved `Participant.locale`), the `lang`
+cookie, the `Accept-Language` header, and finally English. `LocaleMiddleware` (pure ASGI) sets
+it for every request; `locale_dependency` does the same for a router when the middleware is not
+installed. `_()` and the Jinja callables installed by `install(env)` read it at call time, so a
+module-level `_()` call is evaluated in English: call `_()` inside functions.
 """
 
 from __future__ import annotations
 
+import contextvars
+import gettext as _gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time, tzinfo
+from functools import cache
+from http.cookies import SimpleCookie
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import babel.dates
 import jinja2
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+LOCALES: tuple[str, ...] = ("en", "vi")
+DEFAULT_LOCALE = "en"
+COOKIE_NAME = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "messages"
+
+_current: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "ketnoi_locale", default=DEFAULT_LOCALE
+)
+
+
+# ---------------------------------------------------------------- catalogues and lookup
+
+
+def normalise(code: str | None) -> str | None:
+    """'vi-VN' / 'VI' / 'vi_VN' -> 'vi'; an unsupported or empty code -> None."""
+    if not code:
+        return None
+    base = code.strip().replace("_", "-").split("-")[0].lower()
+    return base if base in LOCALES else None
+
+
+@cache
+def translations(locale: str) -> _gettext.NullTranslations:
+    """The compiled catalogue of `locale` (English and missing catalogues: identity)."""
+    if locale == DEFAULT_LOCALE:
+        return _gettext.NullTranslations()
+    return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[locale], fallback=True)
+
+
+def get_locale() -> str:
+    """The locale of the current request (or `use_locale` block)."""
+    return _current.get()
+
+
+def set_locale(locale: str | None) -> None:
+    """Make `locale` current for the rest of this request (an unsupported code is ignored)."""
+    code = normalise(locale)
+    if code is not None:
+        _current.set(code)
+
+
+@contextmanager
+def use_locale(locale: str | None) -> Iterator[str]:
+    """Temporarily switch locale (e.g. to write an e-mail in the recipient's language)."""
+    token = _current.set(normalise(locale) or DEFAULT_LOCALE)
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
 
 
 def _(s: str) -> str:
-    """Translate a user-visible Python string (identity until catalogues land)."""
-    return s
+    """Translate a user-visible Python string into the current locale."""
+    return translations(_current.get()).gettext(s)
+
+
+gettext = _
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Plural-aware translation into the current locale."""
+    return translations(_current.get()).ngettext(singular, plural, n)
+
+
+# ---------------------------------------------------------------- choosing the locale
+
+
+def parse_accept_language(header: str | None) -> str | None:
+    """The best supported locale of an `Accept-Language` header, honouring q-values."""
+    if not header:
+        return None
+    choices: list[tuple[float, int, str]] = []
+    for pos, part in enumerate(header.split(",")):
+        piece, _sep, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        code = normalise(piece)
+        if code is not None and q > 0:
+            choices.append((-q, pos, code))
+    return min(choices)[2] if choices else None
+
+
+def choose_locale(
+    preference: str | None = None, cookie: str | None = None, accept_language: str | None = None
+) -> str:
+    """User preference, then the `lang` cookie, then Accept-Language, then English."""
+    return (
+        normalise(preference)
+        or normalise(cookie)
+        or parse_accept_language(accept_language)
+        or DEFAULT_LOCALE
+    )
+
+
+def locale_from_request(request: Request) -> str:
+    return choose_locale(
+        None, request.cookies.get(COOKIE_NAME), request.headers.get("accept-language")
+    )
+
+
+def set_locale_cookie(response: Response, locale: str, *, secure: bool = False) -> None:
+    """Remember `locale` in the `lang` cookie on any response (unsupported codes: English)."""
+    response.set_cookie(
+        COOKIE_NAME,
+        normalise(locale) or DEFAULT_LOCALE,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+    )
+
+
+class LocaleMiddleware:
+    """Pure ASGI middleware: sets the current locale from the cookie and Accept-Language."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        cookie_value: str | None = None
+        if "cookie" in headers:
+            jar: SimpleCookie = SimpleCookie()
+            try:
+                jar.load(headers["cookie"])
+            except Exception:  # a malformed cookie header must not break the request
+                jar = SimpleCookie()
+            if COOKIE_NAME in jar:
+                cookie_value = jar[COOKIE_NAME].value
+        token = _current.set(choose_locale(None, cookie_value, headers.get("accept-language")))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _current.reset(token)
+
+
+async def locale_dependency(request: Request) -> str:
+    """FastAPI dependency (async, so the value reaches sync handlers run in the threadpool)."""
+    locale = locale_from_request(request)
+    _current.set(locale)
+    return locale
+
+
+# ---------------------------------------------------------------- dates and times
+
+
+def _zone(tz: str | tzinfo | None) -> tzinfo | None:
+    if tz is None or isinstance(tz, tzinfo):
+        return tz
+    return ZoneInfo(tz)
+
+
+def _localise(dt: datetime, tz: str | tzinfo | None) -> tuple[datetime, tzinfo | None]:
+    """A naive `dt` is a wall-clock time in `tz` (as scheduler slots are)."""
+    zone = _zone(tz)
+    if dt.tzinfo is None and zone is not None:
+        dt = dt.replace(tzinfo=zone)
+    return dt, zone
+
+
+def format_datetime(
+    dt: datetime, tz: str | tzinfo | None = None, locale: str | None = None, fmt: str = "medium"
+) -> str:
+    """`dt` shown in zone `tz` and `locale` (default: current); naive `dt` is local to `tz`."""
+    dt, zone = _localise(dt, tz)
+    return babel.dates.format_datetime(dt, fmt, tzinfo=zone, locale=locale or get_locale())
+
+
+def format_date(
+    d: date | datetime, tz: str | tzinfo | None = None, locale: str | None = None, fmt: str = "full"
+) -> str:
+    """A calendar day, e.g. 'Tuesday, March 10, 2026' / 'Thứ Ba, 10 tháng 3, 2026'."""
+    if isinstance(d, datetime):
+        d, zone = _localise(d, tz)
+        if zone is not None:
+            d = d.astimezone(zone)
+        d = d.date()
+    return babel.dates.format_date(d, fmt, locale=locale or get_locale())
+
+
+def format_time(
+    t: datetime | time,
+    tz: str | tzinfo | None = None,
+    locale: str | None = None,
+    fmt: str = "short",
+) -> str:
+    """A time of day in zone `tz`, e.g. '09:30' / '9:30 AM'."""
+    if isinstance(t, datetime):
+        t, zone = _localise(t, tz)
+        return babel.dates.format_time(t, fmt, tzinfo=zone, locale=locale or get_locale())
+    return babel.dates.format_time(t, fmt, locale=locale or get_locale())
+
+
+# ---------------------------------------------------------------- Jinja
 
 
 def install(env: jinja2.Environment) -> None:
-    """Make `_`, `gettext` and `ngettext` available in templates."""
+    """Make `_`, `gettext`, `ngettext`, `{% trans %}`, `get_locale()` and date filters available."""
     env.add_extension("jinja2.ext.i18n")
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _(s), ngettext=lambda s, p, n: ngettext(s, p, n), newstyle=True
+    )
+    env.globals["get_locale"] = get_locale
+    env.globals["LOCALES"] = LOCALES
+    env.filters["format_datetime"] = format_datetime
+    env.filters["format_date"] = format_date
+    env.filters["format_time"] = format_time
