@@ -22,13 +22,23 @@ router = APIRouter(prefix="/events/{event_id}/requests", dependencies=[Depends(c
 @router.get("")
 def list_requests(
     request: Request, session: SessionDep, organiser: CurrentOrganiser, event: EventDep,
-    status: str = "", priority: str = "", who: str = "", unscheduled: str = "",
+    status: str = "", priority: str = "", who: str = "", unscheduled: str = "", page: int = 1,
 ) -> Response:  # fmt: skip
     assert event.id is not None
-    rows = svc.search(session, event.id, status, priority, who, unscheduled=bool(unscheduled))
+    size = request.app.state.settings.page_size
+    result = svc.search(
+        session,
+        event.id,
+        status,
+        priority,
+        who,
+        unscheduled=bool(unscheduled),
+        page=page,
+        size=size,
+    )
     context = {
         "event": event,
-        "rows": rows,
+        "result": result,
         "status": status,
         "priority": priority,
         "who": who,
@@ -89,13 +99,14 @@ def import_requests(
 ) -> Response:  # fmt: skip
     assert event.id is not None
     report = svc.import_requests(session, event.id, file.file.read(), file.filename or "upload.csv")
-    rows = svc.search(session, event.id)
+    result = svc.search(session, event.id, size=request.app.state.settings.page_size)
     context = {
         "event": event,
-        "rows": rows,
+        "result": result,
         "status": "",
         "priority": "",
         "who": "",
+        "unscheduled": "",
         "report": report,
     }
     return render(

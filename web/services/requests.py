@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from web import models as m
 from web.i18n import _
@@ -183,6 +183,14 @@ def import_requests(session: Session, event_id: int, data: bytes, filename: str)
     return report
 
 
+@dataclass
+class RequestPage:
+    rows: list[tuple[m.MeetingRequest, m.Participant, m.Participant]]
+    total: int
+    page: int
+    pages: int
+
+
 def search(
     session: Session,
     event_id: int,
@@ -190,8 +198,10 @@ def search(
     priority: str = "",
     who: str = "",
     unscheduled: bool = False,
-    limit: int = 200,
-) -> list[tuple[m.MeetingRequest, m.Participant, m.Participant]]:
+    page: int = 1,
+    size: int = 25,
+) -> RequestPage:
+    """One page of the event's requests matching the filters (page clamped to 1..pages)."""
     a, b = aliased(m.Participant), aliased(m.Participant)
     query = (
         select(m.MeetingRequest, a, b)
@@ -214,4 +224,11 @@ def search(
         if newest is not None:
             placed = select(m.Meeting.request_ext).where(m.Meeting.version_id == newest)
             query = query.where(col(m.MeetingRequest.ext_id).not_in(placed))
-    return list(session.exec(query.order_by(col(m.MeetingRequest.ext_id)).limit(limit)).all())
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    size = max(1, size)
+    pages = max(1, -(-total // size))
+    page = min(max(1, page), pages)
+    rows = session.exec(
+        query.order_by(col(m.MeetingRequest.ext_id)).offset((page - 1) * size).limit(size)
+    ).all()
+    return RequestPage(rows=list(rows), total=total, page=page, pages=pages)
