@@ -1,7 +1,365 @@
-"""Participant portal routes: placeholder router; the portal helper (issue #4) owns this module."""
+"""Participant portal routes (/p/...), the language switch (/lang/{code}), the organiser's
+sign-in links page and the organiser API calendar of one participant."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+from urllib.parse import urlsplit
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session, col, select
+
+from scheduler.ical import participant_calendar
+from web import models as m
+from web.db import SessionDep
+from web.i18n import LOCALES, _, get_locale, locale_dependency, normalise, set_locale_cookie
+from web.portal import notify, services
+from web.security import ApiOrganiser, CurrentOrganiser, csrf_protect
+from web.templating import render
+
+router = APIRouter(dependencies=[Depends(locale_dependency), Depends(csrf_protect)])
+SESSION_KEY = "participant"
+ICS = "text/calendar; charset=utf-8"
+
+
+def _secret(request: Request) -> str:
+    return str(request.app.state.settings.get_secret_key())
+
+
+def current_participant(request: Request, session: SessionDep) -> m.Participant:
+    """The signed-in participant (session cookie set by a sign-in link), or 403."""
+    data = request.session.get(SESSION_KEY)
+    person = None
+    if isinstance(data, dict) and isinstance(data.get("id"), int):
+        person = session.get(m.Participant, data["id"])
+        if person is not None and person.token_version != data.get("v"):
+            person = None
+    if person is None:
+        raise HTTPException(403, _("Sign in with your personal link first."))
+    request.state.participant = person
+    return person
+
+
+Me = Annotated[m.Participant, Depends(current_participant)]
+
+
+def _page(
+    request: Request, session: Session, me: m.Participant | None, template: str, **ctx: object
+) -> Response:
+    event = session.get(m.Event, me.event_id) if me else None
+    base = {
+        "me": me,
+        "my_org": services.organisation_of(session, me) if me else None,
+        "role": services.role_of(session, me) if me else "",
+        "event": event,
+        "lang": get_locale(),
+        "LOCALES": LOCALES,
+    }
+    status = ctx.pop("status_code", 200)
+    return render(request, template, {**base, **ctx}, status_code=int(status))  # type: ignore[call-overload]
+
+
+def _local(next_url: str | None) -> str:
+    """Only same-site paths are followed after a redirect."""
+    if not next_url or not next_url.startswith("/") or next_url.startswith("//"):
+        return "/p/"
+    return next_url if not urlsplit(next_url).netloc else "/p/"
+
+
+# --- sign-in -----------------------------------------------------------------------------------
+
+
+@router.get("/p/login/{token}")
+def sign_in(request: Request, token: str, session: SessionDep) -> Response:
+    person = services.read_token(
+        session, _secret(request), token, salt=services.LOGIN_SALT, max_age=services.LOGIN_MAX_AGE
+    )
+    if person is None:
+        return _page(request, session, None, "portal/link.html", expired=True, status_code=403)
+    request.session[SESSION_KEY] = {"id": person.id, "v": person.token_version}
+    response = RedirectResponse("/p/", status_code=303)
+    if person.locale:
+        set_locale_cookie(response, person.locale)
+    return response
+
+
+@router.post("/p/logout")
+def sign_out(request: Request) -> Response:
+    request.session.pop(SESSION_KEY, None)
+    return RedirectResponse("/p/link", status_code=303)
+
+
+@router.get("/p/link")
+def link_form(request: Request, session: SessionDep) -> Response:
+    return _page(request, session, None, "portal/link.html")
+
+
+@router.post("/p/link")
+def link_send(
+    request: Request, session: SessionDep, email: Annotated[str, Form()] = ""
+) -> Response:
+    """Always the same answer, whether or not the address is registered."""
+    ctx = notify.Context(
+        _secret(request),
+        str(request.app.state.settings.base_url),
+        notify.Mailer.from_settings(request.app.state.settings),
+    )
+    for person in services.participants_with_email(session, email[:320]):
+        notify.send_login_link(person, ctx)
+    return _page(request, session, None, "portal/link.html", sent=True)
+
+
+@router.get("/lang/{code}")
+def switch_language(
+    request: Request, code: str, session: SessionDep, next: str = "/p/"
+) -> Response:
+    """Remember the language in a cookie and, for a signed-in participant, in their profile."""
+    locale = normalise(code) or "en"
+    response = RedirectResponse(_local(next), status_code=303)
+    set_locale_cookie(response, locale)
+    data = request.session.get(SESSION_KEY)
+    if isinstance(data, dict) and isinstance(data.get("id"), int):
+        person = session.get(m.Participant, data["id"])
+        if person is not None and person.token_version == data.get("v"):
+            services.set_locale(session, person, locale)
+    return response
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+@router.get("/p/")
+def home(request: Request, me: Me, session: SessionDep) -> Response:
+    return _page(
+        request,
+        session,
+        me,
+        "portal/agenda.html",
+        rows=services.agenda(session, me),
+        feed=services.feed_url(str(request.app.state.settings.base_url), _secret(request), me),
+    )
+
+
+@router.get("/p/agenda")
+def agenda(request: Request, me: Me, session: SessionDep) -> Response:
+    return home(request, me, session)
+
+
+@router.get("/p/catalogue")
+def catalogue(
+    request: Request,
+    me: Me,
+    session: SessionDep,
+    q: str = "",
+    sector: str = "",
+    certification: str = "",
+    country: str = "",
+    language: str = "",
+) -> Response:
+    filters = services.Filters(
+        q[:200], sector[:200], certification[:200], country[:200], language[:50]
+    )
+    requested = {r.other.id for r in services.my_requests(session, me) if not r.incoming}
+    return _page(
+        request,
+        session,
+        me,
+        "portal/catalogue.html",
+        cards=services.catalogue(session, me, filters),
+        suggestions=services.suggestions(session, me),
+        facets=services.facets(session, me),
+        f=filters,
+        requested=requested,
+    )
+
+
+@router.get("/p/requests")
+def requests_page(request: Request, me: Me, session: SessionDep, error: str = "") -> Response:
+    event = session.get(m.Event, me.event_id)
+    assert event is not None
+    rows = services.my_requests(session, me)
+    return _page(
+        request,
+        session,
+        me,
+        "portal/requests.html",
+        rows=rows,
+        error=error,
+        limit=services.request_limit(event),
+        sent_count=sum(1 for r in rows if not r.incoming),
+        closed=services.requests_closed(event),
+    )
+
+
+@router.post("/p/requests")
+def create_request(
+    request: Request,
+    me: Me,
+    session: SessionDep,
+    to: Annotated[str, Form()] = "",
+    priority: Annotated[str, Form()] = "2",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        to_id, prio = int(to), int(priority)
+    except ValueError:
+        to_id, prio = -1, 0
+    error = services.send_request(session, me, to_id, prio, note)
+    if error:
+        response = requests_page(request, me, session, error=error)
+        response.status_code = 422
+        return response
+    return RedirectResponse("/p/requests", status_code=303)
+
+
+@router.post("/p/requests/{ext_id}/{action}")
+def answer_request(
+    request: Request, me: Me, session: SessionDep, ext_id: str, action: str
+) -> Response:
+    if action in ("accept", "decline"):
+        ok = services.respond(session, me, ext_id, action == "accept")
+    elif action == "withdraw":
+        ok = services.withdraw(session, me, ext_id)
+    else:
+        ok = False
+    if not ok:
+        raise HTTPException(404, _("No such request."))
+    return RedirectResponse("/p/requests", status_code=303)
+
+
+@router.get("/p/profile")
+def profile(request: Request, me: Me, session: SessionDep) -> Response:
+    return _page(request, session, me, "portal/profile.html", errors={})
+
+
+@router.post("/p/profile")
+def profile_save(
+    request: Request,
+    me: Me,
+    session: SessionDep,
+    name: Annotated[str, Form()] = "",
+    languages: Annotated[str, Form()] = "",
+    max_meetings: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+    products: Annotated[str, Form()] = "",
+    sectors: Annotated[str, Form()] = "",
+    certifications: Annotated[str, Form()] = "",
+    org_languages: Annotated[str, Form()] = "",
+    want_sectors: Annotated[str, Form()] = "",
+    want_products: Annotated[str, Form()] = "",
+    want_certifications: Annotated[str, Form()] = "",
+    want_languages: Annotated[str, Form()] = "",
+) -> Response:
+    form = {k: v[:2000] for k, v in locals().items() if isinstance(v, str)}
+    errors = services.update_profile(session, me, form)
+    if errors:
+        return _page(
+            request, session, me, "portal/profile.html", errors=errors, form=form, status_code=422
+        )
+    return _page(request, session, me, "portal/profile.html", errors={}, saved=True)
+
+
+# --- calendars ----------------------------------------------------------------------------------
+
+
+def _ics(data: bytes, filename: str) -> Response:
+    return Response(
+        data, media_type=ICS, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+@router.get("/p/calendar.ics")
+def agenda_ics(me: Me, session: SessionDep) -> Response:
+    data = services.agenda_ics(session, me)
+    if data is None:
+        raise HTTPException(404, _("The schedule is not yet published."))
+    return _ics(data, "agenda.ics")
+
+
+@router.get("/p/meetings/{ext_id}.ics")
+def meeting_ics(me: Me, session: SessionDep, ext_id: str) -> Response:
+    data = services.meeting_ics(session, me, ext_id)
+    if data is None:
+        raise HTTPException(404, _("No such meeting."))
+    return _ics(data, f"meeting-{ext_id}.ics")
+
+
+@router.get("/p/feed/{token}/calendar.ics")
+def feed(request: Request, token: str, session: SessionDep) -> Response:
+    """Private subscription feed: the published agenda, no cookie needed."""
+    person = services.read_token(
+        session, _secret(request), token, salt=services.FEED_SALT, max_age=None
+    )
+    if person is None:
+        raise HTTPException(404, _("No such calendar."))
+    data = services.agenda_ics(session, person)
+    if data is None:
+        raise HTTPException(404, _("The schedule is not yet published."))
+    return Response(data, media_type=ICS)
+
+
+# --- organiser side --------------------------------------------------------------------------------
+
+
+@router.get("/events/{event_id}/portal")
+def organiser_links(
+    request: Request,
+    event_id: int,
+    organiser: CurrentOrganiser,
+    session: SessionDep,
+    sent: int = -1,
+) -> Response:
+    event = session.get(m.Event, event_id)
+    if event is None:
+        raise HTTPException(404, _("No such event."))
+    people = session.exec(
+        select(m.Participant)
+        .where(m.Participant.event_id == event_id)
+        .order_by(col(m.Participant.ext_id))
+    ).all()
+    base, secret = str(request.app.state.settings.base_url), _secret(request)
+    links = [(p, services.login_url(base, secret, p)) for p in people]
+    return render(
+        request,
+        "portal/links.html",
+        {"event": event, "links": links, "sent": sent, "lang": get_locale()},
+    )
+
+
+@router.post("/events/{event_id}/portal/send")
+def organiser_send_links(
+    request: Request, event_id: int, organiser: CurrentOrganiser, session: SessionDep
+) -> Response:
+    event = session.get(m.Event, event_id)
+    if event is None:
+        raise HTTPException(404, _("No such event."))
+    ctx = notify.Context(
+        _secret(request),
+        str(request.app.state.settings.base_url),
+        notify.Mailer.from_settings(request.app.state.settings),
+    )
+    people = session.exec(select(m.Participant).where(m.Participant.event_id == event_id)).all()
+    sent = sum(notify.send_login_link(p, ctx) for p in people)
+    return RedirectResponse(f"/events/{event_id}/portal?sent={sent}", status_code=303)
+
+
+@router.get("/api/events/{event_id}/participants/{participant_id}/calendar.ics", tags=["api"])
+def api_participant_calendar(
+    event_id: int, participant_id: str, organiser: ApiOrganiser, session: SessionDep
+) -> Response:
+    """The published agenda of one participant (`participant_id`: its id in b2b-event/1)."""
+    person = session.exec(
+        select(m.Participant).where(
+            m.Participant.event_id == event_id, m.Participant.ext_id == participant_id
+        )
+    ).first()
+    if person is None:
+        raise HTTPException(404, "no such participant")
+    src = services.calendar_source(session, event_id)
+    if src is None:
+        raise HTTPException(404, "no published schedule")
+    return _ics(
+        participant_calendar(src.event, src.schedule, person.ext_id, src.options),
+        f"{person.ext_id}.ics",
+    )

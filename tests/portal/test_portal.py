@@ -1,0 +1,342 @@
+"""Participant portal against SQLite and PostgreSQL: sign-in links, authorisation, catalogue,
+requests, agenda, calendars, language switch and publish notifications."""
+
+from __future__ import annotations
+
+import email
+import re
+from datetime import datetime
+from email import policy
+from pathlib import Path
+
+import icalendar
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from scheduler import domain
+from scheduler.formats import load_json
+from web import models as m
+from web.mail import Mailer
+from web.portal import notify, services
+from web.security import create_api_token, create_organiser
+from web.services import schedules
+from web.services.events import event_from_db, import_event_json
+
+SECRET = "test-secret"  # the conftest app's secret key
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "tiny.json"
+
+
+def _load(app: FastAPI) -> int:
+    with Session(app.state.engine) as session:
+        event = import_event_json(session, load_json(SAMPLE.read_text()), venue="NECC Hà Nội")
+        assert event.id is not None
+        return event.id
+
+
+def _person(app: FastAPI, ext_id: str) -> m.Participant:
+    with Session(app.state.engine) as session:
+        person = session.exec(select(m.Participant).where(m.Participant.ext_id == ext_id)).one()
+        session.expunge(person)
+        return person
+
+
+def _client(app: FastAPI, ext_id: str) -> TestClient:
+    client = TestClient(app)
+    token = services.login_token(SECRET, _person(app, ext_id))
+    response = client.get(f"/p/login/{token}", follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return client
+
+
+def _csrf(client: TestClient, url: str = "/p/") -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).text)
+    assert match
+    return match.group(1)
+
+
+def _publish(app: FastAPI, event_id: int, placed: dict[str, tuple[int, str]]) -> int:
+    """Store and publish a hand-made schedule: request ext id -> (slot index, table id)."""
+    with Session(app.state.engine) as session:
+        full = event_from_db(session, event_id)
+        schedule = domain.Schedule(
+            event_name=full.name,
+            meetings=tuple(
+                sorted(
+                    (
+                        domain.Meeting(request_id=r, slot_idx=s, table_id=t)
+                        for r, (s, t) in placed.items()
+                    ),
+                    key=lambda x: (x.slot_idx, x.table_id),
+                )
+            ),
+        )
+        version = schedules.create_version(session, event_id, full, schedule, source="import")
+        schedules.publish(session, version)
+        assert version.id is not None
+        return version.id
+
+
+def _uids(data: bytes) -> list[str]:
+    return sorted(str(e["uid"]) for e in icalendar.Calendar.from_ical(data).walk("VEVENT"))
+
+
+def test_sign_in_link_tampered_expired_revoked(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _load(app)
+    person = _person(app, "B001-1")
+    token = services.login_token(SECRET, person)
+    anonymous = TestClient(app)
+    assert anonymous.get("/p/").status_code == 403
+    bad = anonymous.get(f"/p/login/{token[:-2]}xx", follow_redirects=False)
+    assert bad.status_code == 403 and "expired" in bad.text
+    forged = services.login_token("another-secret", person)
+    assert anonymous.get(f"/p/login/{forged}", follow_redirects=False).status_code == 403
+    client = _client(app, "B001-1")
+    page = client.get("/p/")
+    assert page.status_code == 200 and 'id="not-published"' in page.text
+    monkeypatch.setattr(services, "LOGIN_MAX_AGE", -1)
+    assert TestClient(app).get(f"/p/login/{token}", follow_redirects=False).status_code == 403
+    monkeypatch.undo()
+    # bumping token_version revokes links and open sessions
+    with Session(app.state.engine) as session:
+        row = session.get(m.Participant, person.id)
+        assert row is not None
+        row.token_version += 1
+        session.add(row)
+        session.commit()
+    assert client.get("/p/").status_code == 403
+    assert TestClient(app).get(f"/p/login/{token}", follow_redirects=False).status_code == 403
+
+
+def test_link_request_never_reveals_addresses(app: FastAPI, tmp_path: Path) -> None:
+    _load(app)
+    client = TestClient(app)
+    csrf = _csrf(client, "/p/link")
+    known = client.post("/p/link", data={"csrf_token": csrf, "email": "B001-1@buyer.example"})
+    unknown = client.post("/p/link", data={"csrf_token": csrf, "email": "nobody@nowhere.example"})
+    assert known.status_code == unknown.status_code == 200
+    strip = lambda s: re.sub(r'value="[^"]+"', "", s)  # noqa: E731
+    assert strip(known.text) == strip(unknown.text)
+    outbox = list((tmp_path / "var" / "outbox").glob("*.eml"))
+    assert len(outbox) == 1
+    msg = email.message_from_bytes(outbox[0].read_bytes(), policy=policy.default)
+    assert msg["To"] == "b001-1@buyer.example"
+    link = re.search(r"(/p/login/\S+)", msg.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+    assert link
+    assert TestClient(app).get(link.group(1), follow_redirects=False).status_code == 303
+    assert client.post("/p/link", data={"email": "x@y.z"}).status_code == 403  # CSRF
+
+
+def test_catalogue_requests_accept_decline(app: FastAPI) -> None:
+    event_id = _load(app)
+    buyer = _client(app, "B001-1")
+    page = buyer.get("/p/catalogue").text
+    assert "S001-1" in page and "B002-1" not in page  # only the other side
+    filtered = buyer.get("/p/catalogue", params={"q": "zzzz-nothing"}).text
+    assert 'data-participant="S' not in filtered
+    csrf = _csrf(buyer)
+    s1, s2 = _person(app, "S001-1"), _person(app, "S006-1")
+    for s in (s1, s2):
+        r = buyer.post(
+            "/p/requests",
+            data={"csrf_token": csrf, "to": str(s.id), "priority": "3", "note": "hi"},
+            follow_redirects=False,
+        )
+        assert r.status_code == 303
+    again = buyer.post("/p/requests", data={"csrf_token": csrf, "to": str(s1.id), "priority": "3"})
+    assert again.status_code == 422 and "already" in again.text
+    bad = buyer.post("/p/requests", data={"csrf_token": csrf, "to": "abc", "priority": "9"})
+    assert bad.status_code == 422
+    other_event = buyer.post(
+        "/p/requests", data={"csrf_token": csrf, "to": "999999", "priority": "2"}
+    )
+    assert other_event.status_code == 422
+    with Session(app.state.engine) as session:
+        mine = session.exec(
+            select(m.MeetingRequest).where(m.MeetingRequest.created_by == "participant")
+        ).all()
+        assert {r.status for r in mine} == {"pending"}
+        ext = {r.to_id: r.ext_id for r in mine}
+        # pending requests do not go to the solver
+        assert not set(ext.values()) & {
+            r.id for r in event_from_db(session, event_id, for_solver=True).requests
+        }
+    # only the receiver can answer
+    s3 = _client(app, "S003-1")
+    c3 = _csrf(s3)
+    assert s3.post(f"/p/requests/{ext[s1.id]}/accept", data={"csrf_token": c3}).status_code == 404
+    assert (
+        buyer.post(f"/p/requests/{ext[s1.id]}/accept", data={"csrf_token": csrf}).status_code == 404
+    )
+    sup1, sup2 = _client(app, "S001-1"), _client(app, "S006-1")
+    assert (
+        sup1.post(
+            f"/p/requests/{ext[s1.id]}/accept",
+            data={"csrf_token": _csrf(sup1)},
+            follow_redirects=False,
+        ).status_code
+        == 303
+    )
+    assert (
+        sup2.post(
+            f"/p/requests/{ext[s2.id]}/decline",
+            data={"csrf_token": _csrf(sup2)},
+            follow_redirects=False,
+        ).status_code
+        == 303
+    )
+    text = buyer.get("/p/requests").text
+    assert "accepted" in text and "declined" in text
+    with Session(app.state.engine) as session:
+        solver_ids = {r.id for r in event_from_db(session, event_id, for_solver=True).requests}
+    assert ext[s1.id] in solver_ids and ext[s2.id] not in solver_ids
+    # a counter-request is recognised as mutual
+    b1 = _person(app, "B001-1")
+    sup1.post("/p/requests", data={"csrf_token": _csrf(sup1), "to": str(b1.id), "priority": "1"})
+    assert "mutual" in sup1.get("/p/requests").text
+
+
+def test_request_limit_and_deadline(app: FastAPI) -> None:
+    event_id = _load(app)
+    buyer_id = _person(app, "B001-1").id
+    with Session(app.state.engine) as session:
+        already = len(
+            session.exec(select(m.MeetingRequest).where(m.MeetingRequest.from_id == buyer_id)).all()
+        )
+        event = session.get(m.Event, event_id)
+        assert event is not None
+        event.max_requests_per_participant = already + 1
+        session.add(event)
+        session.commit()
+    buyer = _client(app, "B001-1")
+    csrf = _csrf(buyer)
+    ids = [_person(app, e).id for e in ("S001-1", "S006-1")]
+    first = buyer.post(
+        "/p/requests", data={"csrf_token": csrf, "to": str(ids[0]), "priority": "2"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert first.status_code == 303
+    second = buyer.post(
+        "/p/requests", data={"csrf_token": csrf, "to": str(ids[1]), "priority": "2"}
+    )
+    assert second.status_code == 422 and "limit" in second.text
+    with Session(app.state.engine) as session:
+        event = session.get(m.Event, event_id)
+        assert event is not None
+        event.max_requests_per_participant = 50
+        event.request_deadline = datetime(2000, 1, 1)
+        session.add(event)
+        session.commit()
+    closed = buyer.post(
+        "/p/requests", data={"csrf_token": csrf, "to": str(ids[1]), "priority": "2"}
+    )
+    assert closed.status_code == 422 and "closed" in closed.text
+
+
+def test_agenda_calendars_and_authorisation(app: FastAPI) -> None:
+    event_id = _load(app)
+    with Session(app.state.engine) as session:
+        full = event_from_db(session, event_id)
+    mine = [r for r in full.requests if "B001-1" in (r.from_id, r.to_id)][:2]
+    foreign = next(r for r in full.requests if "B001-1" not in (r.from_id, r.to_id))
+    assert len(mine) == 2
+    buyer = _client(app, "B001-1")
+    assert buyer.get("/p/calendar.ics").status_code == 404  # not yet published
+    _publish(
+        app, event_id, {mine[0].id: (0, "T005"), mine[1].id: (1, "T005"), foreign.id: (2, "T005")}
+    )
+    page = buyer.get("/p/").text
+    assert 'id="agenda"' in page and "T005" in page
+    cal = icalendar.Calendar.from_ical(buyer.get("/p/calendar.ics").content)
+    uids = sorted(str(e["uid"]) for e in cal.walk("VEVENT"))
+    assert uids == sorted(f"{r.id}@event-{event_id}.ketnoi" for r in mine)
+    assert [str(t["tzid"]) for t in cal.walk("VTIMEZONE")] == ["Asia/Ho_Chi_Minh"]
+    (ev,) = [e for e in cal.walk("VEVENT") if str(e["uid"]).startswith(mine[0].id + "@")]
+    assert str(ev["location"]) == "NECC Hà Nội, Table T005"
+    one = buyer.get(f"/p/meetings/{mine[0].id}.ics")
+    assert one.status_code == 200 and one.headers["content-type"].startswith("text/calendar")
+    # another participant's meeting: 404 and nothing leaked
+    leak = buyer.get(f"/p/meetings/{foreign.id}.ics")
+    assert leak.status_code == 404 and b"VCALENDAR" not in leak.content
+    assert buyer.get("/p/meetings/nope.ics").status_code == 404
+    # the subscription feed works without a cookie; a tampered feed token does not
+    feed = re.search(r"webcal://[^/]+(/p/feed/[^\"]+)", page)
+    assert feed
+    assert TestClient(app).get(feed.group(1)).content.startswith(b"BEGIN:VCALENDAR")
+    assert TestClient(app).get(feed.group(1).replace("/calendar", "x/calendar")).status_code == 404
+    # a login token is not a feed token
+    login = services.login_token(SECRET, _person(app, "B001-1"))
+    assert TestClient(app).get(f"/p/feed/{login}/calendar.ics").status_code == 404
+    # organiser API: bearer token required
+    with Session(app.state.engine) as session:
+        create_organiser(session, "org@example.org", "a long password 123")
+        token = create_api_token(session, "org@example.org")
+    url = f"/api/events/{event_id}/participants/B001-1/calendar.ics"
+    assert TestClient(app).get(url).status_code == 401
+    api = TestClient(app).get(url, headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == 200
+    assert _uids(api.content) == _uids(buyer.get("/p/calendar.ics").content)
+    missing = TestClient(app).get(
+        f"/api/events/{event_id}/participants/NOPE/calendar.ics",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert missing.status_code == 404
+
+
+def test_language_switch_is_remembered(app: FastAPI) -> None:
+    _load(app)
+    buyer = _client(app, "B001-1")
+    assert "My agenda" in buyer.get("/p/").text
+    buyer.get("/lang/vi?next=/p/", follow_redirects=False)
+    assert _person(app, "B001-1").locale == "vi"
+    # a new device signs in: the saved preference wins over the browser's language
+    fresh = TestClient(app)
+    token = services.login_token(SECRET, _person(app, "B001-1"))
+    fresh.get(f"/p/login/{token}", headers={"Accept-Language": "en"})
+    assert fresh.cookies.get("lang") == "vi"
+    assert '<html lang="vi"' in fresh.get("/p/").text
+    # open redirects are refused
+    r = buyer.get("/lang/en?next=//evil.example/", follow_redirects=False)
+    assert r.headers["location"] == "/p/"
+
+
+def test_on_publish_mails_changes(app: FastAPI, tmp_path: Path) -> None:
+    event_id = _load(app)
+    with Session(app.state.engine) as session:
+        full = event_from_db(session, event_id)
+    mine = [r for r in full.requests if "B001-1" in (r.from_id, r.to_id)][:2]
+    v1 = _publish(app, event_id, {mine[0].id: (0, "T005"), mine[1].id: (1, "T005")})
+    v2 = _publish(app, event_id, {mine[0].id: (3, "T005")})  # one moved, one dropped
+    outbox = tmp_path / "mails"
+    ctx = notify.Context(SECRET, "http://portal.test", Mailer(outbox=outbox))
+    with Session(app.state.engine) as session:
+        sent = notify.on_publish(session, event_id, v1, v2, ctx)
+    people = {mine[0].from_id, mine[0].to_id, mine[1].from_id, mine[1].to_id}
+    with Session(app.state.engine) as session:
+        with_mail = {
+            p.ext_id for p in session.exec(select(m.Participant)) if p.email and p.ext_id in people
+        }
+    assert sent == len(with_mail) and sent >= 1
+    messages = [
+        email.message_from_bytes(p.read_bytes(), policy=policy.default)
+        for p in outbox.glob("*.eml")
+    ]
+    buyer_mail = next(x for x in messages if x["To"] == "b001-1@buyer.example")
+    body = buyer_mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Moved" in body and "Cancelled" in body and "http://portal.test/p/login/" in body
+    methods = {}
+    for att in buyer_mail.iter_attachments():
+        cal = icalendar.Calendar.from_ical(att.get_payload(decode=True))
+        (ev,) = cal.walk("VEVENT")
+        methods[str(ev["uid"]).split("@")[0]] = (
+            str(cal["method"]),
+            str(ev["status"]),
+            int(ev["sequence"]),
+        )
+    assert methods == {
+        mine[0].id: ("REQUEST", "CONFIRMED", 1),
+        mine[1].id: ("CANCEL", "CANCELLED", 1),
+    }
