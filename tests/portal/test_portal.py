@@ -193,10 +193,24 @@ def test_catalogue_requests_accept_decline(app: FastAPI) -> None:
     with Session(app.state.engine) as session:
         solver_ids = {r.id for r in event_from_db(session, event_id, for_solver=True).requests}
     assert ext[s1.id] in solver_ids and ext[s2.id] not in solver_ids
-    # a counter-request is recognised as mutual
+    # a counter-request is recognised as mutual and kept as one request (one meeting)
     b1 = _person(app, "B001-1")
-    sup1.post("/p/requests", data={"csrf_token": _csrf(sup1), "to": str(b1.id), "priority": "1"})
-    assert "mutual" in sup1.get("/p/requests").text
+    back = sup1.post(
+        "/p/requests",
+        data={"csrf_token": _csrf(sup1), "to": str(b1.id), "priority": "1", "note": "yes!"},
+        follow_redirects=False,
+    )
+    assert back.status_code == 303
+    assert "mutual" in sup1.get("/p/requests").text and "mutual" in buyer.get("/p/requests").text
+    with Session(app.state.engine) as session:
+        pair = session.exec(
+            select(m.MeetingRequest).where(
+                m.MeetingRequest.from_id.in_([b1.id, s1.id]),  # type: ignore[union-attr]
+                m.MeetingRequest.to_id.in_([b1.id, s1.id]),  # type: ignore[union-attr]
+            )
+        ).all()
+    assert len(pair) == 1 and pair[0].status == "accepted" and pair[0].priority == 3
+    assert pair[0].note == "hi / yes!"
 
 
 def test_request_limit_and_deadline(app: FastAPI) -> None:

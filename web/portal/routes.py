@@ -160,7 +160,9 @@ def catalogue(
     filters = services.Filters(
         q[:200], sector[:200], certification[:200], country[:200], language[:50]
     )
-    requested = {r.other.id for r in services.my_requests(session, me) if not r.incoming}
+    requested = {
+        r.other.id for r in services.my_requests(session, me) if not r.incoming or r.mutual
+    }
     return _page(
         request,
         session,

@@ -32,6 +32,7 @@ LOGIN_SALT = "ketnoi-portal-login"
 FEED_SALT = "ketnoi-portal-feed"
 LOGIN_MAX_AGE = 14 * 24 * 3600  # a sign-in link works for two weeks
 DEFAULT_REQUEST_LIMIT = 20
+MUTUAL = "mutual"  # MeetingRequest.created_by when both sides asked (kept as one request)
 
 
 # --- tokens ----------------------------------------------------------------------------------
@@ -296,7 +297,7 @@ def my_requests(session: Session, me: m.Participant) -> list[RequestRow]:
                 other,
                 organisation_of(session, other),
                 incoming,
-                (r.to_id, r.from_id) in pairs,
+                r.created_by == MUTUAL or (r.to_id, r.from_id) in pairs,
             )
         )
     return out
@@ -333,6 +334,23 @@ def send_request(
     ).all()
     if any(r.to_id == to_id for r in mine):
         return _("You have already asked to meet them.")
+    reverse = session.exec(
+        select(m.MeetingRequest).where(
+            m.MeetingRequest.event_id == me.event_id,
+            m.MeetingRequest.from_id == to_id,
+            m.MeetingRequest.to_id == me.id,
+        )
+    ).first()
+    if reverse is not None:
+        # Mutual: one meeting, not two. Asking back accepts their request, at the higher priority.
+        reverse.status = RequestStatus.ACCEPTED.value
+        reverse.priority = max(reverse.priority, priority)
+        if note.strip():
+            reverse.note = (reverse.note + " / " if reverse.note else "") + note.strip()[:500]
+        reverse.created_by = MUTUAL
+        session.add(reverse)
+        session.commit()
+        return None
     if len(mine) >= request_limit(event):
         return _("You have reached your limit of requests.")
     assert event.id is not None and me.id is not None
