@@ -311,7 +311,9 @@ def test_language_switch_is_remembered(app: FastAPI) -> None:
     token = services.login_token(SECRET, _person(app, "B001-1"))
     fresh.get(f"/p/login/{token}", headers={"Accept-Language": "en"})
     assert fresh.cookies.get("lang") == "vi"
-    assert '<html lang="vi"' in fresh.get("/p/").text
+    vi_page = fresh.get("/p/").text
+    assert '<html lang="vi"' in vi_page and "Lịch gặp của tôi" in vi_page
+    assert "Lịch chưa được công bố" in vi_page
     # open redirects are refused
     r = buyer.get("/lang/en?next=//evil.example/", follow_redirects=False)
     assert r.headers["location"] == "/p/"
