@@ -356,3 +356,38 @@ def test_on_publish_mails_changes(app: FastAPI, tmp_path: Path) -> None:
         mine[0].id: ("REQUEST", "CONFIRMED", 1),
         mine[1].id: ("CANCEL", "CANCELLED", 1),
     }
+
+
+def test_profile_edit_own_data_and_suggestions(app: FastAPI) -> None:
+    _load(app)
+    buyer = _client(app, "B001-1")
+    assert buyer.get("/p/profile").status_code == 200
+    csrf = _csrf(buyer, "/p/profile")
+    bad = buyer.post("/p/profile", data={"csrf_token": csrf, "name": "", "max_meetings": "lots"})
+    assert bad.status_code == 422 and "field-error" in bad.text
+    assert _person(app, "B001-1").name == "Tom Pham"  # nothing saved
+    form = {
+        "csrf_token": csrf,
+        "name": "Tom Pham Jr",
+        "languages": "ko, en",
+        "max_meetings": "6",
+        "sectors": "auto-parts",
+        "want_sectors": "medical-devices",
+        "want_certifications": "ISO 9001",
+        "want_languages": "ko",
+    }
+    assert buyer.post("/p/profile", data=form).status_code == 200
+    me = _person(app, "B001-1")
+    assert (me.name, me.languages, me.max_meetings) == ("Tom Pham Jr", ["ko", "en"], 6)
+    with Session(app.state.engine) as session:
+        org = session.get(m.Organisation, me.organisation_id)
+        assert org is not None
+        assert org.looking_for["sectors"] == ["medical-devices"]
+    page = buyer.get("/p/catalogue").text
+    assert 'id="suggestions"' in page and "no, interpreter needed" in page
+    # another participant is untouched
+    assert _person(app, "B002-1").name == "Lan Pham"
+    # a supplier has no "looking for" section and sees buyers
+    sup = _client(app, "S001-1")
+    assert "want_sectors" not in sup.get("/p/profile").text
+    assert 'data-participant="B001-1"' in sup.get("/p/catalogue").text
