@@ -391,3 +391,21 @@ def test_profile_edit_own_data_and_suggestions(app: FastAPI) -> None:
     sup = _client(app, "S001-1")
     assert "want_sectors" not in sup.get("/p/profile").text
     assert 'data-participant="B001-1"' in sup.get("/p/catalogue").text
+
+
+def test_publish_mails_use_the_apps_settings(app: FastAPI, tmp_path: Path) -> None:
+    """on_publish called by the organiser's publish service, without a context: the app's
+    outbox and secret key are used (registered by the portal router's lifespan)."""
+    event_id = _load(app)
+    with Session(app.state.engine) as session:
+        full = event_from_db(session, event_id)
+    mine = [r for r in full.requests if "B001-1" in (r.from_id, r.to_id)][:1]
+    with TestClient(app):
+        _publish(app, event_id, {mine[0].id: (0, "T005")})
+    outbox = sorted((tmp_path / "var" / "outbox").glob("*.eml"))
+    assert len(outbox) == 2  # both sides of the one new meeting
+    msg = email.message_from_bytes(outbox[0].read_bytes(), policy=policy.default)
+    body = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    link = re.search(r"https?://[^/]+(/p/login/\S+)", body)
+    assert link and "New:" in body
+    assert TestClient(app).get(link.group(1), follow_redirects=False).status_code == 303

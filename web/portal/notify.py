@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import weakref
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -25,8 +27,21 @@ class Context:
     mailer: Mailer
 
 
-def default_context() -> Context:
-    settings = get_settings()
+_settings_by_engine: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+def register(engine: Any, settings: Any) -> None:
+    """Remember an app's settings for its engine (done by the portal router's lifespan), so
+    `on_publish` signs links with that app's key and uses its outbox."""
+    _settings_by_engine[engine] = settings
+
+
+def default_context(session: Session | None = None) -> Context:
+    settings = None
+    if session is not None:
+        bind = session.get_bind()
+        settings = _settings_by_engine.get(getattr(bind, "engine", bind))
+    settings = settings or get_settings()
     return Context(settings.get_secret_key(), settings.base_url, Mailer.from_settings(settings))
 
 
@@ -81,7 +96,7 @@ def _notify(
     src = services.calendar_source(session, event_id, new_version_id)
     if src is None:
         return 0
-    ctx = ctx or default_context()
+    ctx = ctx or default_context(session)
     changes = {
         rid: c
         for rid, c in meeting_changes(src.schedule, src.options.previous).items()

@@ -3,10 +3,12 @@ sign-in links page and the organiser API calendar of one participant."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
 
@@ -18,7 +20,16 @@ from web.portal import notify, services
 from web.security import ApiOrganiser, CurrentOrganiser, csrf_protect
 from web.templating import render
 
-router = APIRouter(dependencies=[Depends(locale_dependency), Depends(csrf_protect)])
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    notify.register(app.state.engine, app.state.settings)
+    yield
+
+
+router = APIRouter(
+    dependencies=[Depends(locale_dependency), Depends(csrf_protect)], lifespan=_lifespan
+)
 SESSION_KEY = "participant"
 ICS = "text/calendar; charset=utf-8"
 
