@@ -409,3 +409,40 @@ def test_publish_mails_use_the_apps_settings(app: FastAPI, tmp_path: Path) -> No
     link = re.search(r"https?://[^/]+(/p/login/\S+)", body)
     assert link and "New:" in body
     assert TestClient(app).get(link.group(1), follow_redirects=False).status_code == 303
+
+
+def test_organiser_links_and_bulk_suggestions(app: FastAPI, organiser_client: TestClient) -> None:
+    event_id = _load(app)
+    assert (
+        TestClient(app).get(f"/events/{event_id}/portal", follow_redirects=False).status_code == 303
+    )
+    page = organiser_client.get(f"/events/{event_id}/portal").text
+    assert page.count("/p/login/") == 14
+    buyer = _person(app, "B001-1")
+    with Session(app.state.engine) as session:
+        org = session.get(m.Organisation, buyer.organisation_id)
+        assert org is not None
+        org.looking_for = {"sectors": ["medical-devices"]}
+        session.add(org)
+        session.commit()
+    page = organiser_client.get(f"/events/{event_id}/portal/suggestions").text
+    s1 = _person(app, "S001-1")  # medical-devices, no request with B001-1 yet
+    pair = f"{buyer.id}-{s1.id}"
+    assert f'value="{pair}"' in page
+    csrf = organiser_client.csrf  # type: ignore[attr-defined]
+    r = organiser_client.post(
+        f"/events/{event_id}/portal/suggestions",
+        data={"csrf_token": csrf, "pair": [pair, pair, "999-998", "junk"]},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"].endswith("created=1")
+    with Session(app.state.engine) as session:
+        made = session.exec(
+            select(m.MeetingRequest).where(
+                m.MeetingRequest.from_id == buyer.id, m.MeetingRequest.to_id == s1.id
+            )
+        ).one()
+    assert made.status == "accepted" and made.created_by == "organiser"
+    assert (
+        f'value="{pair}"' not in organiser_client.get(f"/events/{event_id}/portal/suggestions").text
+    )

@@ -11,13 +11,14 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Depends, FastAPI, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
+from starlette.concurrency import run_in_threadpool
 
 from scheduler.ical import participant_calendar
 from web import models as m
 from web.db import SessionDep
 from web.i18n import LOCALES, _, get_locale, locale_dependency, normalise, set_locale_cookie
 from web.portal import notify, services
-from web.security import ApiOrganiser, CurrentOrganiser, csrf_protect
+from web.security import ApiOrganiser, CurrentOrganiser, csrf_protect, current_organiser
 from web.templating import render
 
 
@@ -355,6 +356,47 @@ def organiser_send_links(
     people = session.exec(select(m.Participant).where(m.Participant.event_id == event_id)).all()
     sent = sum(notify.send_login_link(p, ctx) for p in people)
     return RedirectResponse(f"/events/{event_id}/portal?sent={sent}", status_code=303)
+
+
+@router.get("/events/{event_id}/portal/suggestions")
+def organiser_suggestions(
+    request: Request,
+    event_id: int,
+    organiser: CurrentOrganiser,
+    session: SessionDep,
+    created: int = -1,
+) -> Response:
+    event = session.get(m.Event, event_id)
+    if event is None:
+        raise HTTPException(404, _("No such event."))
+    rows = services.organiser_suggestions(session, event_id)
+    return render(
+        request,
+        "portal/suggestions.html",
+        {"event": event, "rows": rows, "created": created, "lang": get_locale()},
+    )
+
+
+@router.post("/events/{event_id}/portal/suggestions")
+async def organiser_create_suggested(request: Request, event_id: int) -> Response:
+    form = await request.form()
+    pairs: list[tuple[int, int]] = []
+    for value in form.getlist("pair"):
+        a, _sep, b = str(value).partition("-")
+        if a.isdigit() and b.isdigit():
+            pairs.append((int(a), int(b)))
+    return await run_in_threadpool(_create_suggested, request, event_id, pairs)
+
+
+def _create_suggested(request: Request, event_id: int, pairs: list[tuple[int, int]]) -> Response:
+    with Session(request.app.state.engine) as session:
+        current_organiser(request, session)
+        if session.get(m.Event, event_id) is None:
+            raise HTTPException(404, _("No such event."))
+        created = services.create_suggested_requests(session, event_id, pairs)
+    return RedirectResponse(
+        f"/events/{event_id}/portal/suggestions?created={created}", status_code=303
+    )
 
 
 @router.get("/api/events/{event_id}/participants/{participant_id}/calendar.ics", tags=["api"])

@@ -532,3 +532,64 @@ def participants_with_email(session: Session, email: str) -> list[m.Participant]
         return []
     rows = session.exec(select(m.Participant).where(m.Participant.email != "")).all()
     return [p for p in rows if p.email.strip().casefold() == email]
+
+
+# --- organiser: suggestions in bulk ------------------------------------------------------------
+
+
+def organiser_suggestions(
+    session: Session, event_id: int, per_buyer: int = 3
+) -> list[tuple[m.Participant, Match, Card]]:
+    """For each buyer, the best-fitting suppliers not yet paired with them in any request."""
+    pairs = {
+        frozenset((r.from_id, r.to_id))
+        for r in session.exec(select(m.MeetingRequest).where(m.MeetingRequest.event_id == event_id))
+    }
+    out = []
+    people = session.exec(
+        select(m.Participant)
+        .where(m.Participant.event_id == event_id)
+        .order_by(col(m.Participant.ext_id))
+    ).all()
+    for buyer in people:
+        if role_of(session, buyer) != "buyer":
+            continue
+        fresh = [
+            (match, card)
+            for match, card in suggestions(session, buyer, limit=100)
+            if frozenset((buyer.id, card.person.id)) not in pairs
+        ]
+        out.extend((buyer, match, card) for match, card in fresh[:per_buyer])
+    return out
+
+
+def create_suggested_requests(session: Session, event_id: int, pairs: list[tuple[int, int]]) -> int:
+    """Turn chosen (buyer id, supplier id) suggestions into accepted organiser requests."""
+    existing = {
+        frozenset((r.from_id, r.to_id))
+        for r in session.exec(select(m.MeetingRequest).where(m.MeetingRequest.event_id == event_id))
+    }
+    created = 0
+    for buyer_id, supplier_id in pairs:
+        a, b = session.get(m.Participant, buyer_id), session.get(m.Participant, supplier_id)
+        if a is None or b is None or a.event_id != event_id or b.event_id != event_id:
+            continue
+        if frozenset((buyer_id, supplier_id)) in existing or buyer_id == supplier_id:
+            continue
+        session.add(
+            m.MeetingRequest(
+                event_id=event_id,
+                ext_id=_next_ext_id(session, event_id),
+                from_id=buyer_id,
+                to_id=supplier_id,
+                priority=2,
+                status=RequestStatus.ACCEPTED.value,
+                created_by="organiser",
+                note="suggested",
+            )
+        )
+        session.flush()
+        existing.add(frozenset((buyer_id, supplier_id)))
+        created += 1
+    session.commit()
+    return created
