@@ -446,3 +446,28 @@ def test_organiser_links_and_bulk_suggestions(app: FastAPI, organiser_client: Te
     assert (
         f'value="{pair}"' not in organiser_client.get(f"/events/{event_id}/portal/suggestions").text
     )
+
+
+def test_profile_attendance_and_unavailable(app: FastAPI) -> None:
+    _load(app)
+    sup = _client(app, "S001-1")
+    page = sup.get("/p/profile").text
+    assert 'value="d1-am"' in page and 'value="d1-pm"' in page
+    csrf = _csrf(sup, "/p/profile")
+    base = {"csrf_token": csrf, "name": "An", "has_sessions": "1"}
+    none = sup.post("/p/profile", data=base)
+    assert none.status_code == 422  # no session ticked
+    bad = sup.post(
+        "/p/profile", data={**base, "sessions": ["d1-am"], "unavailable": "2026-11-19T10:00/09:00"}
+    )
+    assert bad.status_code == 422 and "line 1" in bad.text
+    ok = sup.post(
+        "/p/profile",
+        data={**base, "sessions": ["d1-am"], "unavailable": "2026-11-19T09:30/2026-11-19T10:10\n"},
+    )
+    assert ok.status_code == 200
+    me = _person(app, "S001-1")
+    assert me.available == ["d1-am"]
+    assert me.unavailable == [{"start": "2026-11-19T09:30", "end": "2026-11-19T10:10"}]
+    sup.post("/p/profile", data={**base, "sessions": ["d1-am", "d1-pm"]})
+    assert _person(app, "S001-1").available is None  # every session = no restriction

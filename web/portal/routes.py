@@ -244,7 +244,14 @@ def answer_request(
 
 @router.get("/p/profile")
 def profile(request: Request, me: Me, session: SessionDep) -> Response:
-    return _page(request, session, me, "portal/profile.html", errors={})
+    return _page(
+        request,
+        session,
+        me,
+        "portal/profile.html",
+        errors={},
+        sessions=services.session_ids(session, me.event_id),
+    )
 
 
 @router.post("/p/profile")
@@ -264,14 +271,33 @@ def profile_save(
     want_products: Annotated[str, Form()] = "",
     want_certifications: Annotated[str, Form()] = "",
     want_languages: Annotated[str, Form()] = "",
+    unavailable: Annotated[str, Form()] = "",
+    sessions: Annotated[list[str] | None, Form()] = None,
+    has_sessions: Annotated[str, Form()] = "",
 ) -> Response:
     form = {k: v[:2000] for k, v in locals().items() if isinstance(v, str)}
-    errors = services.update_profile(session, me, form)
+    attends = (sessions or []) if has_sessions else None
+    errors = services.update_profile(session, me, form, attends)
     if errors:
         return _page(
-            request, session, me, "portal/profile.html", errors=errors, form=form, status_code=422
+            request,
+            session,
+            me,
+            "portal/profile.html",
+            errors=errors,
+            form=form,
+            status_code=422,
+            sessions=services.session_ids(session, me.event_id),
         )
-    return _page(request, session, me, "portal/profile.html", errors={}, saved=True)
+    return _page(
+        request,
+        session,
+        me,
+        "portal/profile.html",
+        errors={},
+        saved=True,
+        sessions=services.session_ids(session, me.event_id),
+    )
 
 
 # --- calendars ----------------------------------------------------------------------------------

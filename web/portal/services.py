@@ -213,9 +213,56 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in value.replace(";", ",").split(",") if v.strip()]
 
 
-def update_profile(session: Session, me: m.Participant, form: dict[str, str]) -> dict[str, str]:
-    """Save my own profile; returns field errors (nothing saved when there are any)."""
+def session_ids(session: Session, event_id: int) -> list[str]:
+    return list(
+        session.exec(
+            select(m.EventSession.ext_id)
+            .where(m.EventSession.event_id == event_id)
+            .order_by(col(m.EventSession.start))
+        )
+    )
+
+
+def parse_unavailable(text: str) -> tuple[list[dict[str, str]], str | None]:
+    """Lines 'start/end' (ISO date-times) -> stored ranges, or an error message."""
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        start, _sep, end = line.partition("/")
+        try:
+            a, b = datetime.fromisoformat(start.strip()), datetime.fromisoformat(end.strip())
+        except ValueError:
+            return [], _("line {n}: not a valid date or time").format(n=n)
+        if b <= a:
+            return [], _("line {n}: the end must be after the start").format(n=n)
+        out.append(
+            {"start": a.isoformat(timespec="minutes"), "end": b.isoformat(timespec="minutes")}
+        )
+    return out, None
+
+
+def update_profile(
+    session: Session,
+    me: m.Participant,
+    form: dict[str, str],
+    attends: list[str] | None = None,
+) -> dict[str, str]:
+    """Save my own profile; returns field errors (nothing saved when there are any).
+
+    `attends`: the ticked session ids (None: the form had no session boxes, keep as is)."""
     errors: dict[str, str] = {}
+    all_sessions = session_ids(session, me.event_id)
+    available: list[str] | None = me.available
+    if attends is not None:
+        chosen = [s for s in all_sessions if s in set(attends)]
+        if not chosen:
+            errors["sessions"] = _("Choose at least one session.")
+        available = None if len(chosen) == len(all_sessions) else chosen
+    unavailable, problem = parse_unavailable(form.get("unavailable", ""))
+    if problem:
+        errors["unavailable"] = problem
     name = form.get("name", "").strip()
     if not name:
         errors["name"] = _("Enter your name.")
@@ -233,6 +280,8 @@ def update_profile(session: Session, me: m.Participant, form: dict[str, str]) ->
     me.name = name
     me.languages = _split(form.get("languages", ""))
     me.max_meetings = max_value
+    me.available = available
+    me.unavailable = unavailable
     session.add(me)
     org = organisation_of(session, me)
     if org is not None:
