@@ -17,6 +17,7 @@ from scheduler.ical import participant_calendar
 from web import models as m
 from web.db import SessionDep
 from web.i18n import LOCALES, _, get_locale, locale_dependency, normalise, set_locale_cookie
+from web.mail import Mailer
 from web.portal import notify, services
 from web.security import ApiOrganiser, CurrentOrganiser, csrf_protect, current_organiser
 from web.templating import render
@@ -115,7 +116,7 @@ def link_send(
     ctx = notify.Context(
         _secret(request),
         str(request.app.state.settings.base_url),
-        notify.Mailer.from_settings(request.app.state.settings),
+        Mailer.from_settings(request.app.state.settings),
     )
     for person in services.participants_with_email(session, email[:320]):
         notify.send_login_link(person, ctx)
@@ -377,7 +378,7 @@ def organiser_send_links(
     ctx = notify.Context(
         _secret(request),
         str(request.app.state.settings.base_url),
-        notify.Mailer.from_settings(request.app.state.settings),
+        Mailer.from_settings(request.app.state.settings),
     )
     people = session.exec(select(m.Participant).where(m.Participant.event_id == event_id)).all()
     sent = sum(notify.send_login_link(p, ctx) for p in people)

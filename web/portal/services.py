@@ -594,7 +594,7 @@ def organiser_suggestions(
         frozenset((r.from_id, r.to_id))
         for r in session.exec(select(m.MeetingRequest).where(m.MeetingRequest.event_id == event_id))
     }
-    out = []
+    out: list[tuple[m.Participant, Match, Card]] = []
     people = session.exec(
         select(m.Participant)
         .where(m.Participant.event_id == event_id)
