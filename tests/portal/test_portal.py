@@ -471,3 +471,20 @@ def test_profile_attendance_and_unavailable(app: FastAPI) -> None:
     assert me.unavailable == [{"start": "2026-11-19T09:30", "end": "2026-11-19T10:10"}]
     sup.post("/p/profile", data={**base, "sessions": ["d1-am", "d1-pm"]})
     assert _person(app, "S001-1").available is None  # every session = no restriction
+
+
+def test_unreadable_published_version_is_not_a_500(app: FastAPI) -> None:
+    event_id = _load(app)
+    with Session(app.state.engine) as session:
+        full = event_from_db(session, event_id)
+    mine = next(r for r in full.requests if "B001-1" in (r.from_id, r.to_id))
+    _publish(app, event_id, {mine.id: (0, "T005")})
+    with Session(app.state.engine) as session:  # the organiser deletes the request afterwards
+        row = session.exec(select(m.MeetingRequest).where(m.MeetingRequest.ext_id == mine.id)).one()
+        session.delete(row)
+        session.commit()
+    buyer = _client(app, "B001-1")
+    assert buyer.get("/p/").status_code == 200
+    assert buyer.get("/p/calendar.ics").status_code in (200, 404)
+    assert buyer.get(f"/p/meetings/{mine.id}.ics").status_code in (200, 404)
+    assert buyer.get("/p/requests").status_code == 200

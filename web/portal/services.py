@@ -6,6 +6,7 @@ signed-in participant and only touches rows of that participant's event.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session, col, or_, select
 
 from scheduler import domain
+from scheduler.formats import FormatError
 from scheduler.ical import (
     CalendarOptions,
     Method,
@@ -28,6 +30,7 @@ from web.portal.matching import Candidate, Match, Needs, suggest
 from web.services import schedules
 from web.services.events import event_from_db
 
+log = logging.getLogger(__name__)
 LOGIN_SALT = "ketnoi-portal-login"
 FEED_SALT = "ketnoi-portal-feed"
 LOGIN_MAX_AGE = 14 * 24 * 3600  # a sign-in link works for two weeks
@@ -527,7 +530,11 @@ def calendar_source(
     previous: domain.Schedule | None = None
     current: domain.Schedule | None = None
     for i, version in enumerate(history):
-        current = schedules.domain_schedule(session, version, full)
+        try:
+            current = schedules.domain_schedule(session, version, full)
+        except FormatError as exc:  # e.g. a request deleted after publishing
+            log.warning("version %s of event %s cannot be read: %s", version.id, event_id, exc)
+            return None
         if i < len(history) - 1:
             seq.update(sequences(current, previous, seq))
             previous = current
