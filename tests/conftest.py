@@ -4,8 +4,10 @@ an app/TestClient factory, a logged-in organiser client, and a live uvicorn serv
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import socket
+import tempfile
 import threading
 import time
 import uuid
@@ -20,6 +22,11 @@ from fastapi.testclient import TestClient
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 ORGANISER_EMAIL = "organiser@example.org"
 ORGANISER_PASSWORD = "correct horse battery"
+# Browser tests save screenshots here; `KETNOI_SCREENSHOTS=docs/screenshots` refreshes the
+# committed ones (a plain test run leaves the work tree clean).
+SCREENSHOTS = Path(
+    os.environ.get("KETNOI_SCREENSHOTS") or Path(tempfile.gettempdir(), "ketnoi-shots")
+)
 
 
 @pytest.fixture(scope="session")

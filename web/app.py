@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from web.db import make_engine, migrate
-from web.i18n import _
+from web.i18n import LocaleMiddleware, _
 from web.portal.routes import router as portal_router
 from web.routes import api, auth, events, registrations, requests, schedules, solving
 from web.security import LoginLimiter, LoginRequired
@@ -46,6 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    # Outermost: the locale (cookie, then Accept-Language) is set before any handler runs.
+    app.add_middleware(LocaleMiddleware)
     if (HTMX_DIST / "htmx.min.js").exists():
         app.mount("/static/vendor", StaticFiles(directory=HTMX_DIST), name="vendor")
     else:

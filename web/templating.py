@@ -55,6 +55,7 @@ def render(
         "request": request,
         "csrf_token": csrf_token(request),
         "organiser": getattr(request.state, "organiser", None),
+        "lang": i18n.get_locale(),
     }
     ctx.update(context or {})
     if block is not None and is_htmx(request):

@@ -1,6 +1,6 @@
 """The organiser's whole flow in Chromium: log in, create an event, import registrations (a bad
 file, then a good one), import requests, solve and watch progress, open the grid, move a
-meeting, publish. Saves screenshots of the main pages into docs/screenshots/."""
+meeting, publish. Saves screenshots of the main pages (see SCREENSHOTS in conftest)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD
+from tests.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD, SCREENSHOTS
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 HEADER = (
     "participant_id,name,email,organisation_id,organisation_name,role,country,sectors,languages\n"
 )
@@ -28,8 +27,8 @@ REQUESTS = "id,from,to,priority\nR1,S1-1,B1-1,3\nR2,S2-1,B1-1,2\nR3,S3-1,B2-1,2\
 
 
 def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def wait_for_htmx(page: Page, selector: str) -> None:

@@ -1,6 +1,6 @@
 """The participant's flow in Chromium: a buyer signs in by link, filters the catalogue and
 requests three suppliers; suppliers accept one and decline one; the organiser solves and
-publishes; the buyer sees the agenda and downloads the .ics. Screenshots: docs/screenshots/portal-*."""
+publishes; the buyer sees the agenda and downloads the .ics. Screenshots: portal-*.png (see SCREENSHOTS in conftest)."""
 
 from __future__ import annotations
 
@@ -12,20 +12,19 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlmodel import Session, select
 
 from scheduler.formats import load_json
-from tests.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD
+from tests.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD, SCREENSHOTS
 from web import models as m
 from web.db import make_engine
 from web.portal import services
 from web.services.events import import_event_json
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "tiny.json"
 SECRET = "live-secret"  # the live_server fixture's key
 
 
 def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"portal-{name}.png"), full_page=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"portal-{name}.png"), full_page=True)
 
 
 def _links(db: Path) -> dict[str, str]:

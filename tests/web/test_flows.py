@@ -185,15 +185,17 @@ def test_solve_review_move_publish(app: FastAPI, organiser_client: OrganiserClie
     c.post_form(f"/events/{event_id}/versions/1/publish")
     with Session(app.state.engine) as session:
         free = _free_slot(session, event_id, meeting)
-    if free is not None:
-        response = c.post_form(
-            f"/events/{event_id}/versions/1/meetings/{meeting.id}",
-            {"start": free[0].isoformat(), "table": free[1]}, follow_redirects=False,
-        )  # fmt: skip
-        assert response.status_code == 303, response.text
-        assert response.headers["location"].endswith("/versions/2/grid")
-        diff = c.get(f"/events/{event_id}/versions/diff?a=1&b=2").text
-        assert "1 added, 0 moved" not in diff and "moved" in diff
+    assert free is not None  # the tiny sample has spare slots and tables
+    response = c.post_form(
+        f"/events/{event_id}/versions/1/meetings/{meeting.id}",
+        {"start": free[0].isoformat(), "table": free[1]}, follow_redirects=False,
+    )  # fmt: skip
+    assert response.status_code == 303, response.text
+    assert response.headers["location"].endswith("/versions/2/grid")
+    diff = c.get(f"/events/{event_id}/versions/diff?a=1&b=2").text
+    assert "1 added, 0 moved" not in diff and "moved" in diff
+    edited = c.get(f"/events/{event_id}/versions/2").text
+    assert "<b>edited</b>" in edited and "<b>optimal</b>" not in edited
     with Session(app.state.engine) as session:
         statuses = {v.number: v.status for v in session.exec(select(m.ScheduleVersion))}
     assert statuses[1] == "published"
@@ -451,3 +453,22 @@ def test_infeasible_solve_fails_with_a_reason_and_keeps_versions(
     assert "failed</span>" in page and "No schedule" in page
     with Session(app.state.engine) as session:
         assert session.exec(select(m.ScheduleVersion)).all() == []
+
+
+def test_organiser_pages_follow_the_chosen_language(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    c = organiser_client
+    event_id = _load_tiny(app)
+    english = c.get(f"/events/{event_id}/requests").text
+    assert '<html lang="en">' in english and "Meeting requests" in english
+    assert f'href="/events/{event_id}/portal"' in english
+    switched = c.get(f"/lang/vi?next=/events/{event_id}/requests", follow_redirects=False)
+    assert switched.status_code == 303
+    assert switched.headers["location"] == f"/events/{event_id}/requests"
+    page = c.get(f"/events/{event_id}/requests").text  # the `lang` cookie is now set
+    assert '<html lang="vi">' in page
+    assert "Yêu cầu gặp" in page and "Đăng xuất" in page and "Meeting requests" not in page
+    c.cookies.delete("lang")
+    header_choice = c.get("/", headers={"Accept-Language": "vi-VN,vi;q=0.9,en;q=0.5"}).text
+    assert '<html lang="vi">' in header_choice
