@@ -38,6 +38,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     migrate(app.state.engine)
     app.state.jinja = make_environment()
     app.state.login_limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
+    # Sign-in links asked for by e-mail: per address, as many per window as login attempts.
+    app.state.link_limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.get_secret_key(),

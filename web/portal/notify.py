@@ -45,8 +45,10 @@ def default_context(session: Session | None = None) -> Context:
     return Context(settings.get_secret_key(), settings.base_url, Mailer.from_settings(settings))
 
 
-def send_login_link(person: m.Participant, ctx: Context) -> bool:
-    """E-mail one participant their sign-in link; False if they have no address or SMTP failed."""
+def send_login_link(person: m.Participant, ctx: Context, event_name: str = "") -> bool:
+    """E-mail one participant their sign-in link; False if they have no address or SMTP failed.
+
+    `event_name` goes into the subject: one address may be registered for several events."""
     from web.portal import services  # late: web.services.schedules imports this module
 
     if not person.email:
@@ -57,7 +59,8 @@ def send_login_link(person: m.Participant, ctx: Context) -> bool:
             "Hello {name},\n\nyour personal link to the meeting portal:\n{url}\n\n"
             "It signs you in without a password and works for 14 days. Do not forward it.\n"
         ).format(name=person.name or person.email, url=url)
-        message = build_message(person.email, _("Your sign-in link"), text)
+        subject = _("Your sign-in link") + (f" – {event_name}" if event_name else "")
+        message = build_message(person.email, subject, text)
     try:
         ctx.mailer.send(message)
     except MailError as exc:
@@ -130,7 +133,7 @@ def _notify(
         with use_locale(person.locale):
             lines = []
             attachments = []
-            for rid in rids:
+            for rid in sorted(rids, key=lambda r: _slot(placed.get(r) or before.get(r))):
                 req = requests[rid]
                 other = names.get(req.to_id if req.from_id == pid else req.from_id, "?")
                 change = changes[rid]
@@ -180,3 +183,8 @@ def _notify(
         except MailError as exc:
             log.warning("change notice to participant %s not sent: %s", person.id, exc)
     return sent
+
+
+def _slot(meeting: Any) -> int:
+    """Slot index of a meeting (changes are listed in time order); -1 if unknown."""
+    return int(meeting.slot_idx) if meeting is not None else -1

@@ -3,6 +3,7 @@ sign-in links page and the organiser API calendar of one participant."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
@@ -32,6 +33,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 router = APIRouter(
     dependencies=[Depends(locale_dependency), Depends(csrf_protect)], lifespan=_lifespan
 )
+log = logging.getLogger(__name__)
 SESSION_KEY = "participant"
 ICS = "text/calendar; charset=utf-8"
 
@@ -112,14 +114,22 @@ def link_form(request: Request, session: SessionDep) -> Response:
 def link_send(
     request: Request, session: SessionDep, email: Annotated[str, Form()] = ""
 ) -> Response:
-    """Always the same answer, whether or not the address is registered."""
+    """Always the same answer, whether or not the address is registered (or rate-limited)."""
+    limiter = request.app.state.link_limiter
+    # Per address, not per client: behind a venue's proxy every participant has the same one.
+    key = email.strip().casefold()[:320]
+    if limiter.blocked(key):  # someone is flooding an inbox through this form
+        log.warning("sign-in link requests for %s rate-limited", key)
+        return _page(request, session, None, "portal/link.html", sent=True)
+    limiter.fail(key)
     ctx = notify.Context(
         _secret(request),
         str(request.app.state.settings.base_url),
         Mailer.from_settings(request.app.state.settings),
     )
     for person in services.participants_with_email(session, email[:320]):
-        notify.send_login_link(person, ctx)
+        event = session.get(m.Event, person.event_id)
+        notify.send_login_link(person, ctx, event.name if event else "")
     return _page(request, session, None, "portal/link.html", sent=True)
 
 
@@ -207,6 +217,13 @@ def requests_page(request: Request, me: Me, session: SessionDep, error: str = ""
     )
 
 
+def _int(value: str, default: int) -> int:
+    try:
+        return int(value.strip())
+    except ValueError:
+        return default
+
+
 @router.post("/p/requests")
 def create_request(
     request: Request,
@@ -216,10 +233,7 @@ def create_request(
     priority: Annotated[str, Form()] = "2",
     note: Annotated[str, Form()] = "",
 ) -> Response:
-    try:
-        to_id, prio = int(to), int(priority)
-    except ValueError:
-        to_id, prio = -1, 0
+    to_id, prio = _int(to, -1), _int(priority, 0)
     error = services.send_request(session, me, to_id, prio, note)
     if error:
         response = requests_page(request, me, session, error=error)
@@ -233,6 +247,12 @@ def answer_request(
     request: Request, me: Me, session: SessionDep, ext_id: str, action: str
 ) -> Response:
     if action in ("accept", "decline"):
+        event = session.get(m.Event, me.event_id)
+        assert event is not None
+        if services.requests_closed(event):  # the page offers no buttons then; enforce it too
+            response = requests_page(request, me, session, error=_("Requests are closed."))
+            response.status_code = 422
+            return response
         ok = services.respond(session, me, ext_id, action == "accept")
     elif action == "withdraw":
         ok = services.withdraw(session, me, ext_id)
@@ -287,6 +307,7 @@ def profile_save(
             "portal/profile.html",
             errors=errors,
             form=form,
+            ticked=list(sessions or []) if has_sessions else None,
             status_code=422,
             sessions=services.session_ids(session, me.event_id),
         )
@@ -350,6 +371,7 @@ def organiser_links(
     organiser: CurrentOrganiser,
     session: SessionDep,
     sent: int = -1,
+    renewed: int = 0,
 ) -> Response:
     event = session.get(m.Event, event_id)
     if event is None:
@@ -364,7 +386,7 @@ def organiser_links(
     return render(
         request,
         "portal/links.html",
-        {"event": event, "links": links, "sent": sent, "lang": get_locale()},
+        {"event": event, "links": links, "sent": sent, "renewed": renewed, "lang": get_locale()},
     )
 
 
@@ -381,8 +403,24 @@ def organiser_send_links(
         Mailer.from_settings(request.app.state.settings),
     )
     people = session.exec(select(m.Participant).where(m.Participant.event_id == event_id)).all()
-    sent = sum(notify.send_login_link(p, ctx) for p in people)
+    sent = sum(notify.send_login_link(p, ctx, event.name) for p in people)
     return RedirectResponse(f"/events/{event_id}/portal?sent={sent}", status_code=303)
+
+
+@router.post("/events/{event_id}/portal/revoke/{participant_id}")
+def organiser_revoke_link(
+    event_id: int, participant_id: int, organiser: CurrentOrganiser, session: SessionDep
+) -> Response:
+    """A forwarded or leaked link: the old link, open sessions and the feed URL stop working."""
+    person = session.get(m.Participant, participant_id)
+    if person is None or person.event_id != event_id:
+        raise HTTPException(404, _("No such participant."))
+    person.token_version += 1
+    session.add(person)
+    session.commit()
+    return RedirectResponse(
+        f"/events/{event_id}/portal?renewed={participant_id}#p{participant_id}", status_code=303
+    )
 
 
 @router.get("/events/{event_id}/portal/suggestions")

@@ -226,8 +226,14 @@ def session_ids(session: Session, event_id: int) -> list[str]:
     )
 
 
-def parse_unavailable(text: str) -> tuple[list[dict[str, str]], str | None]:
-    """Lines 'start/end' (ISO date-times) -> stored ranges, or an error message."""
+def parse_unavailable(
+    text: str, timezone: str | None = None
+) -> tuple[list[dict[str, str]], str | None]:
+    """Lines 'start/end' (ISO date-times) -> stored ranges, or an error message.
+
+    Times are the event's local times; a time given with an offset (`+09:00`) is converted to
+    the event's zone (`timezone`) and stored without one, like every other time of the event."""
+    zone = ZoneInfo(timezone) if timezone else None
     out = []
     for n, line in enumerate(text.splitlines(), 1):
         line = line.strip()
@@ -238,12 +244,21 @@ def parse_unavailable(text: str) -> tuple[list[dict[str, str]], str | None]:
             a, b = datetime.fromisoformat(start.strip()), datetime.fromisoformat(end.strip())
         except ValueError:
             return [], _("line {n}: not a valid date or time").format(n=n)
+        a, b = _local_naive(a, zone), _local_naive(b, zone)
         if b <= a:
             return [], _("line {n}: the end must be after the start").format(n=n)
         out.append(
             {"start": a.isoformat(timespec="minutes"), "end": b.isoformat(timespec="minutes")}
         )
     return out, None
+
+
+def _local_naive(moment: datetime, zone: ZoneInfo | None) -> datetime:
+    if moment.tzinfo is None:
+        return moment
+    if zone is not None:
+        moment = moment.astimezone(zone)
+    return moment.replace(tzinfo=None)
 
 
 def update_profile(
@@ -263,7 +278,10 @@ def update_profile(
         if not chosen:
             errors["sessions"] = _("Choose at least one session.")
         available = None if len(chosen) == len(all_sessions) else chosen
-    unavailable, problem = parse_unavailable(form.get("unavailable", ""))
+    event = session.get(m.Event, me.event_id)
+    unavailable, problem = parse_unavailable(
+        form.get("unavailable", ""), event.timezone if event else None
+    )
     if problem:
         errors["unavailable"] = problem
     name = form.get("name", "").strip()
@@ -377,6 +395,9 @@ def send_request(
     other = session.get(m.Participant, to_id)
     if other is None or other.event_id != me.event_id or other.id == me.id:
         return _("No such participant.")
+    wanted = other_role(role_of(session, me))
+    if wanted is not None and role_of(session, other) != wanted:
+        return _("No such participant.")  # buyers meet suppliers, not each other
     if priority not in (1, 2, 3):
         return _("Choose a priority from 1 to 3.")
     mine = session.exec(
@@ -423,7 +444,8 @@ def send_request(
 
 
 def respond(session: Session, me: m.Participant, ext_id: str, accept: bool) -> bool:
-    """Accept or decline a request addressed to me; False if there is no such request."""
+    """Accept or decline a request addressed to me; False if there is no such request or the
+    organiser forced it (only they can change it)."""
     r = session.exec(
         select(m.MeetingRequest).where(
             m.MeetingRequest.event_id == me.event_id,
@@ -431,7 +453,7 @@ def respond(session: Session, me: m.Participant, ext_id: str, accept: bool) -> b
             m.MeetingRequest.to_id == me.id,
         )
     ).first()
-    if r is None:
+    if r is None or r.forced:  # a forced request goes to the solver whatever its status
         return False
     r.status = (RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED).value
     session.add(r)
