@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import quote
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from web.db import make_engine, migrate
@@ -66,16 +68,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def _install_error_pages(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def _login_required(request: Request, _exc: LoginRequired) -> Response:
-        target = "/login?next=" + request.url.path
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        target = "/login?next=" + quote(here, safe="/")
         if is_htmx(request):
             return Response(status_code=200, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
 
+    # Starlette's HTTPException: also the router's own 404 (unknown address) and 405.
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
-        return _error_page(request, exc.status_code, str(exc.detail), dict(exc.headers or {}))
+        message = {
+            "Not Found": _("There is no page at this address."),
+            "Method Not Allowed": _("This address does not take that kind of request."),
+        }.get(str(exc.detail), str(exc.detail))
+        return _error_page(request, exc.status_code, message, dict(exc.headers or {}))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

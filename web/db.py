@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from alembic import command
 from alembic.config import Config
@@ -17,6 +17,29 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def make_engine(url: str) -> Engine:
     """An engine for a URL; SQLite files get their folder, foreign keys and WAL."""
+    engine = _make_engine(url)
+    event.listen(engine, "before_cursor_execute", _strip_nul, retval=True)
+    return engine
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {k: _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_without_nul(v) for v in value)
+    return value
+
+
+def _strip_nul(_conn, _cursor, statement, parameters, _context, _executemany):  # type: ignore[no-untyped-def]
+    """PostgreSQL text cannot hold NUL characters (a pasted or crafted one would be a 500 on
+    any form, search or import): every string bound to any statement loses them, on both
+    databases alike."""
+    return statement, _without_nul(parameters)
+
+
+def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":

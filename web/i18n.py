@@ -87,6 +87,21 @@ def _(s: str) -> str:
 gettext = _
 
 
+def N_(s: str) -> str:  # gettext's conventional name for "mark only"
+    """Mark a word for the catalogue without translating it (it is translated where shown)."""
+    return s
+
+
+# Words stored in the database or sent by the solver, shown through `_(value)` in templates.
+STORED_WORDS = (
+    N_("queued"), N_("running"), N_("succeeded"), N_("failed"), N_("cancelled"),
+    N_("draft"), N_("published"), N_("retired"), N_("solve"), N_("edit"), N_("import"),
+    N_("optimal"), N_("feasible"), N_("infeasible"), N_("unknown"), N_("edited"),
+    N_("greedy"), N_("repair"), N_("compact"), N_("select and time"), N_("weight"),
+    N_("breaks"), N_("breaks bound"), N_("improve"), N_("done"),
+)  # fmt: skip
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Plural-aware translation into the current locale."""
     return translations(_current.get()).ngettext(singular, plural, n)

@@ -77,7 +77,7 @@ def _page(
 
 def _local(next_url: str | None) -> str:
     """Only same-site paths are followed after a redirect."""
-    if not next_url or not next_url.startswith("/") or next_url.startswith("//"):
+    if not next_url or not next_url.startswith("/") or next_url.startswith(("//", "/\\")):
         return "/p/"
     return next_url if not urlsplit(next_url).netloc else "/p/"
 

@@ -16,7 +16,8 @@ router = APIRouter(dependencies=[Depends(csrf_protect)])
 
 
 def _safe_next(target: str) -> str:
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    # "//host" and "/\\host" are other sites to a browser
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
 
 
 @router.get("/login")

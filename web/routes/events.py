@@ -43,6 +43,11 @@ async def _form(request: Request) -> dict[str, str]:
 
 @router.get("/")
 def index(request: Request, session: SessionDep, organiser: CurrentOrganiser) -> Response:
+    return render(request, "events/list.html", _list_context(session))
+
+
+def _list_context(session: SessionDep) -> dict[str, object]:
+    """The events with their participant counts and published version numbers."""
     events = list_events(session)
     counts = dict(
         session.exec(
@@ -56,8 +61,7 @@ def index(request: Request, session: SessionDep, organiser: CurrentOrganiser) ->
             )
         ).all()
     )
-    context = {"events": events, "counts": counts, "published": published}
-    return render(request, "events/list.html", context)
+    return {"events": events, "counts": counts, "published": published}
 
 
 @router.get("/events/new")
@@ -118,6 +122,12 @@ def _save(
     )
 
 
+@router.get("/import-event")
+def import_event_page(organiser: CurrentOrganiser) -> Response:
+    """The import form is on the events list (a reload after a failed import lands here)."""
+    return RedirectResponse("/", status_code=303)
+
+
 @router.post("/import-event")
 def import_event(
     request: Request,
@@ -129,13 +139,8 @@ def import_event(
         event = import_event_json(session, load_json(file.file.read()))
     except FormatError as error:
         session.rollback()
-        events = list_events(session)
-        return render(
-            request,
-            "events/list.html",
-            {"events": events, "counts": {}, "import_problems": error.problems[:50]},
-            status_code=422,
-        )
+        context = _list_context(session) | {"import_problems": error.problems[:50]}
+        return render(request, "events/list.html", context, status_code=422)
     return redirect(request, f"/events/{event.id}")
 
 

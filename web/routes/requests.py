@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from web import models as m
 from web.db import SessionDep
@@ -64,6 +64,12 @@ def new_request(request: Request, organiser: CurrentOrganiser, event: EventDep) 
     return render(
         request, "requests/form.html", {"event": event, "form": form, "errors": {}, "row": None}
     )
+
+
+@router.get("/import")
+def import_page(organiser: CurrentOrganiser, event: EventDep) -> Response:
+    """The import form is on the list (a reload after an import lands here)."""
+    return RedirectResponse(f"/events/{event.id}/requests", status_code=303)
 
 
 @router.get("/{rid}")

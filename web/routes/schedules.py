@@ -148,7 +148,9 @@ async def move(
     try:
         start = datetime.fromisoformat(form.get("start", ""))
     except ValueError:
-        start = datetime.min
+        problems = [_("{t} is not the start of a slot.").format(t=form.get("start", ""))]
+        context = _move_context(session, event, version, meeting) | {"problems": problems}
+        return render(request, "schedules/move.html", context, block="move_form", status_code=422)
     target, problems = svc.move_meeting(session, version, mid, start, form.get("table", ""))
     if problems or target is None:
         session.rollback()

@@ -52,7 +52,8 @@ async def start(
         }
         return render(request, "solve.html", context, status_code=422)
     base = form.get("base_version")
-    base_row = session.get(m.ScheduleVersion, int(base)) if base and base.isdigit() else None
+    base_ok = base is not None and base.isascii() and base.isdigit() and len(base) < 10
+    base_row = session.get(m.ScheduleVersion, int(base)) if base_ok else None
     base_id = base_row.id if base_row and base_row.event_id == event.id else None
     try:
         solving.start_solve(session, settings.database_url, event.id, time_limit=time_limit,

@@ -26,6 +26,7 @@ COLUMNS = (
     "max_meetings", "host_table", "description", "looking_for_sectors",
     "looking_for_certifications",
 )  # fmt: skip
+MAX_MEETINGS = 10_000  # a participant's max_meetings above this is surely a typo
 LIST_COLUMNS = {
     "sectors", "products", "certifications", "languages", "sessions",
     "looking_for_sectors", "looking_for_certifications",
@@ -119,6 +120,12 @@ def validate_row(
                 raise ValueError
         except ValueError:
             bad("max_meetings", _("must be a whole number ≥ 0"))
+        else:
+            if out["max_meetings"] > MAX_MEETINGS:  # also keeps it within a database integer
+                bad(
+                    "max_meetings",
+                    _("Enter a number from {low} to {high}.").format(low=0, high=MAX_MEETINGS),
+                )
     if len(problems) > start:
         return None
     return Registration(participant_id=v["participant_id"], values=out)
@@ -402,13 +409,15 @@ def search_participants(
         .where(m.Participant.event_id == event_id)
     )
     if q.strip():
-        like = f"%{q.strip().lower()}%"
+        # % and _ in the search text are literal characters, not wildcards
+        text = q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{text}%"
         query = query.where(
             or_(
-                func.lower(m.Participant.name).like(like),
-                func.lower(m.Participant.email).like(like),
-                func.lower(m.Participant.ext_id).like(like),
-                func.lower(m.Organisation.name).like(like),
+                func.lower(m.Participant.name).like(like, escape="\\"),
+                func.lower(m.Participant.email).like(like, escape="\\"),
+                func.lower(m.Participant.ext_id).like(like, escape="\\"),
+                func.lower(m.Organisation.name).like(like, escape="\\"),
             )
         )
     if role:

@@ -161,6 +161,7 @@ def import_requests(session: Session, event_id: int, data: bytes, filename: str)
     known = lookup(session, event_id)
     valid = []
     seen: dict[str, int] = {}
+    pair_lines: dict[frozenset[int | None], int] = {}
     for raw in rows:
         line = int(raw["__line__"])
         values = validate(raw, line, known, report.problems)
@@ -172,7 +173,14 @@ def import_requests(session: Session, event_id: int, data: bytes, filename: str)
                 RowProblem(line, "id", _("duplicate of line {n}").format(n=seen[key]))
             )
             continue
+        pair = frozenset((values["from_id"], values["to_id"]))
+        if pair in pair_lines:  # the same two participants, in either direction
+            report.problems.append(
+                RowProblem(line, "to", _("duplicate of line {n}").format(n=pair_lines[pair]))
+            )
+            continue
         seen[key] = line
+        pair_lines[pair] = line
         valid.append(values)
     if report.problems:
         return report
@@ -211,8 +219,9 @@ def search(
     )
     if status:
         query = query.where(m.MeetingRequest.status == status)
-    if priority.isdigit():
-        query = query.where(m.MeetingRequest.priority == int(priority))
+    if priority.strip():  # 1, 2 or 3; any other value matches nothing
+        wanted = int(priority) if priority.strip() in ("1", "2", "3") else 0
+        query = query.where(m.MeetingRequest.priority == wanted)
     if who.strip():
         query = query.where((a.ext_id == who.strip()) | (b.ext_id == who.strip()))
     if unscheduled:  # not placed in the newest schedule version

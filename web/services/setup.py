@@ -164,15 +164,26 @@ class SetupForm:
             parts = line.split()
             if not parts:
                 continue
-            if len(parts) != 2 or not parts[1].isdigit():
+            capacity = _whole_number(parts[1]) if len(parts) == 2 else None
+            if capacity is None or capacity > 100_000:
                 problems.append(_("line {n}: write it as “interpreter:ko 3”").format(n=number))
                 continue
             if parts[0] in out:
                 problems.append(_("“{name}” is listed twice").format(name=parts[0]))
-            out[parts[0]] = int(parts[1])
+            out[parts[0]] = capacity
         if problems:
             self.errors["resources"] = "; ".join(problems)
         return out
+
+
+def _whole_number(raw: str) -> int | None:
+    """A non-negative integer written with digits, else None (int() refuses "²" although
+    str.isdigit() accepts it)."""
+    try:
+        value = int(raw)
+    except ValueError:
+        return None
+    return value if value >= 0 and raw.isdigit() else None
 
 
 def apply_setup(session: Session, form: SetupForm, event: m.Event | None) -> m.Event | None:

@@ -89,7 +89,8 @@ def cancel(session: Session, job: m.SolveJob) -> None:
 
 def _alive(job: m.SolveJob) -> bool:
     process = _children.get(job.id or -1)
-    if process is not None:
+    # Job ids are per database: a child of another database's job (tests) is not this one.
+    if process is not None and process.pid == job.pid:
         if process.is_alive():
             return True
         process.join(0)
