@@ -93,7 +93,9 @@ def _install_error_pages(app: FastAPI) -> None:
         ]
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": problems}, 422)
-        return _error_page(request, 422, "; ".join(problems))
+        fields = sorted({str(e.get("loc", ("", "?"))[-1]) for e in exc.errors()})
+        message = _("Some values in this address or form are not valid: {fields}.")
+        return _error_page(request, 422, message.format(fields=", ".join(fields)))
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:

@@ -259,3 +259,15 @@ def test_login_never_redirects_to_another_site(client: TestClient) -> None:
         ]
         == "/p/"
     )
+
+
+def test_malformed_query_values_get_a_plain_message(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = _load_tiny(app)
+    response = organiser_client.get(f"/events/{event_id}/participants?page=abc")
+    assert response.status_code == 422 and "<html" in response.text
+    assert "are not valid: page." in response.text and "Input should" not in response.text
+    organiser_client.cookies.set("lang", "vi")
+    response = organiser_client.get(f"/events/{event_id}/participants?page=abc")
+    assert "không hợp lệ: page." in response.text
