@@ -660,7 +660,8 @@ class _Search:
             weight=metrics.weight,
             weight_bound=self.weight_bound,
             breaks=metrics.breaks,
-            breaks_bound=self.breaks_bound if self.weight_proven else 0,
+            # Zero is always a valid lower bound; a better one only holds at the proven weight.
+            breaks_bound=(self.breaks_bound or 0) if self.weight_proven else 0,
             solve_seconds=round(time.monotonic() - self.started, 2),
             status=self.status,
             participants_without_meeting=metrics.participants_without_meeting,

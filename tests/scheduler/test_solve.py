@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from scheduler.check import check_schedule
 from scheduler.compact import compact
 from scheduler.domain import SolveStatus
@@ -103,3 +105,16 @@ def test_a_previous_schedule_that_no_longer_fits_is_not_trusted() -> None:
     assert check_schedule(changed, again).ok
     assert [m.request_id for m in again.meetings] == ["R1"]
     assert again.meetings[0].slot_idx != slot
+
+
+def test_breaks_bound_is_zero_not_missing_when_only_the_weight_is_proven(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import scheduler.solve as solve_module
+
+    # As on events too large for the exact break models: no break bound is ever computed.
+    monkeypatch.setattr(solve_module, "EXACT_BREAKS_MAX_VARIABLES", 0)
+    schedule = solve(TINY, SolveParams(time_limit=2, workers=1))
+    assert schedule.stats is not None
+    assert schedule.stats.weight == schedule.stats.weight_bound  # the weight is proven
+    assert schedule.stats.breaks_bound == 0
