@@ -18,8 +18,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.paths import jair_dir
+
 ROOT = Path(__file__).resolve().parents[1]
-JAIR = ROOT.parent / "shared" / "benchmarks" / "jair2022"
+JAIR = jair_dir()
 DOC = ROOT / "docs" / "benchmarks.md"
 
 # Proven optimal total breaks (d = 2) from Bofill et al., JAIR 74 (2022), as in formats.md.

@@ -7,8 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench.paths import jair_dir
+
 SAMPLES = Path(__file__).parents[2] / "samples"
-JAIR = Path(__file__).parents[3] / "shared" / "benchmarks" / "jair2022"
+JAIR = jair_dir()
 
 
 def ketnoi(*args: str | Path) -> subprocess.CompletedProcess[str]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.paths import jair_dir
 from scheduler.check import check_schedule
 from scheduler.domain import SolveStatus
 from scheduler.dzn import read_dzn_file
@@ -13,7 +14,11 @@ from scheduler.formats import read_event_file
 from scheduler.solve import SolveParams, solve
 
 ROOT = Path(__file__).parents[2]
-JAIR = ROOT.parent / "shared" / "benchmarks" / "jair2022"
+JAIR = jair_dir()
+
+
+def test_the_twenty_jair_instances_are_found() -> None:
+    assert len(list(JAIR.glob("*.dzn"))) == 20, f"set KETNOI_JAIR_DIR (looked in {JAIR})"
 
 
 @pytest.mark.parametrize("path", sorted(JAIR.glob("*.dzn")), ids=lambda p: p.name.split(".")[0])
