@@ -222,19 +222,25 @@ _REQUEST_KEYS = {
 }
 
 
+def _check_format(r: _Reader, doc: object, expected: str) -> None:
+    """First, so that a document of another kind is named as such, not as missing fields."""
+    if isinstance(doc, dict) and "format" in doc:
+        with r.p.at("format"):
+            if doc["format"] != expected:
+                raise r.fail(f'expected "{expected}", got {json.dumps(doc["format"])}')
+
+
 def parse_event(doc: object, *, warnings: list[str] | None = None) -> Event:
     """Validate a decoded `b2b-event/1` document and build the Event; raise FormatError."""
     problems = _Problems()
     r = _Reader(problems)
     try:
-        top = r.obj(
+        _check_format(r, doc, EVENT_FORMAT)
+        r.obj(
             doc,
             {"format", "event", "tables", "organisations", "participants", "requests"},
             {"format", "event"},
         )
-        with problems.at("format"):
-            if top["format"] != EVENT_FORMAT:
-                raise r.fail(f'expected "{EVENT_FORMAT}", got {json.dumps(top["format"])}')
     except _Invalid:
         problems.raise_if_any()
     assert isinstance(doc, dict)
@@ -672,12 +678,8 @@ def parse_schedule(doc: object, event: Event | None = None) -> Schedule:
     r = _Reader(problems)
     slot_by_start = event.slot_by_start() if event else {}
     try:
-        top = r.obj(
-            doc, {"format", "event", "meetings", "unscheduled", "stats"}, {"format", "meetings"}
-        )
-        with problems.at("format"):
-            if top["format"] != SCHEDULE_FORMAT:
-                raise r.fail(f'expected "{SCHEDULE_FORMAT}", got {json.dumps(top["format"])}')
+        _check_format(r, doc, SCHEDULE_FORMAT)
+        r.obj(doc, {"format", "event", "meetings", "unscheduled", "stats"}, {"format", "meetings"})
     except _Invalid:
         problems.raise_if_any()
     assert isinstance(doc, dict)

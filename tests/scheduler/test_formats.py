@@ -131,3 +131,16 @@ def test_schedule_meeting_outside_slots_is_refused_with_path() -> None:
     with pytest.raises(FormatError) as caught:
         parse_schedule(doc, event)
     assert caught.value.problems[0].startswith("meetings[0].start: ")
+
+
+def test_a_document_of_another_kind_is_named_as_such() -> None:
+    for doc, expected in (
+        ({"format": "b2b-schedule/1", "meetings": []}, "b2b-event/1"),
+        ({"format": "nope"}, "b2b-event/1"),
+    ):
+        with pytest.raises(FormatError) as raised:
+            parse_event(doc)
+        assert raised.value.problems == [f'format: expected "{expected}", got "{doc["format"]}"']
+    with pytest.raises(FormatError) as raised:
+        parse_schedule({"format": "b2b-event/1", "event": {}})
+    assert raised.value.problems == ['format: expected "b2b-schedule/1", got "b2b-event/1"']
