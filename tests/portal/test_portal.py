@@ -16,44 +16,17 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from scheduler import domain
-from scheduler.formats import load_json
+from tests.portal.helpers import SECRET
+from tests.portal.helpers import csrf as _csrf
+from tests.portal.helpers import load_tiny as _load
+from tests.portal.helpers import person as _person
+from tests.portal.helpers import signed_in as _client
 from web import models as m
 from web.mail import Mailer
 from web.portal import notify, services
 from web.security import create_api_token, create_organiser
 from web.services import schedules
-from web.services.events import event_from_db, import_event_json
-
-SECRET = "test-secret"  # the conftest app's secret key
-SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "tiny.json"
-
-
-def _load(app: FastAPI) -> int:
-    with Session(app.state.engine) as session:
-        event = import_event_json(session, load_json(SAMPLE.read_text()), venue="NECC Hà Nội")
-        assert event.id is not None
-        return event.id
-
-
-def _person(app: FastAPI, ext_id: str) -> m.Participant:
-    with Session(app.state.engine) as session:
-        person = session.exec(select(m.Participant).where(m.Participant.ext_id == ext_id)).one()
-        session.expunge(person)
-        return person
-
-
-def _client(app: FastAPI, ext_id: str) -> TestClient:
-    client = TestClient(app)
-    token = services.login_token(SECRET, _person(app, ext_id))
-    response = client.get(f"/p/login/{token}", follow_redirects=False)
-    assert response.status_code == 303, response.text
-    return client
-
-
-def _csrf(client: TestClient, url: str = "/p/") -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).text)
-    assert match
-    return match.group(1)
+from web.services.events import event_from_db
 
 
 def _publish(app: FastAPI, event_id: int, placed: dict[str, tuple[int, str]]) -> int:
