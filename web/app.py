@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -96,6 +97,16 @@ def _install_error_pages(app: FastAPI) -> None:
         fields = sorted({str(e.get("loc", ("", "?"))[-1]) for e in exc.errors()})
         message = _("Some values in this address or form are not valid: {fields}.")
         return _error_page(request, 422, message.format(fields=", ".join(fields)))
+
+    # An id or number beyond what the database stores (SQLite: OverflowError on binding;
+    # PostgreSQL: DataError) is bad input, not our failure; the session rolls back on exit.
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def _out_of_range(request: Request, exc: Exception) -> Response:
+        message = _("A value in this request is out of range.")
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": message}, 422)
+        return _error_page(request, 422, message)
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:

@@ -271,3 +271,18 @@ def test_malformed_query_values_get_a_plain_message(
     organiser_client.cookies.set("lang", "vi")
     response = organiser_client.get(f"/events/{event_id}/participants?page=abc")
     assert "không hợp lệ: page." in response.text
+
+
+def test_ids_beyond_the_database_range_are_bad_input(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = _load_tiny(app)
+    big = "99999999999999999999"
+    for url in (
+        f"/events/{big}",
+        f"/events/{event_id}/participants/{big}",
+        f"/events/{event_id}/requests/{big}",
+    ):
+        response = organiser_client.get(url)
+        assert response.status_code in (404, 422), (url, response.status_code)
+        assert "Something went wrong" not in response.text
