@@ -281,3 +281,10 @@ def test_organiser_revokes_and_renews_a_link(app: FastAPI, organiser_client: Tes
     assert _client(app, "B001-1").get("/p/").status_code == 200  # the new link works
     wrong_event = f"/events/{event_id + 1}/portal/revoke/{buyer.id}"
     assert organiser_client.post(wrong_event, data={"csrf_token": csrf}).status_code == 404
+
+
+def test_one_language_switch_that_keeps_the_query(app: FastAPI) -> None:
+    _load(app)
+    page = _client(app, "B001-1").get("/p/catalogue?sector=auto-parts").text
+    assert page.count('href="/lang/vi?') == 1
+    assert 'href="/lang/vi?next=/p/catalogue%3Fsector%3Dauto-parts"' in page

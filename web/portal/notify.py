@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from scheduler.domain import Meeting
 from scheduler.ical import Change, Method, meeting_calendar, meeting_changes
 from web import models as m
 from web.i18n import _, format_datetime, use_locale
@@ -185,6 +186,6 @@ def _notify(
     return sent
 
 
-def _slot(meeting: Any) -> int:
+def _slot(meeting: Meeting | None) -> int:
     """Slot index of a meeting (changes are listed in time order); -1 if unknown."""
-    return int(meeting.slot_idx) if meeting is not None else -1
+    return meeting.slot_idx if meeting is not None else -1

@@ -378,7 +378,7 @@ def _refresh_stats(session: Session, version: m.ScheduleVersion, full: domain.Ev
         "participants_without_meeting": metrics.participants_without_meeting,
         "status": "edited",  # a hand edit voids the solver's optimality claim; bounds still hold
     }  # fmt: skip
-    version.source = "edit" if version.source != "edit" else version.source
+    version.source = "edit"
     session.add(version)
 
 

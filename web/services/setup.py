@@ -177,13 +177,9 @@ class SetupForm:
 
 
 def _whole_number(raw: str) -> int | None:
-    """A non-negative integer written with digits, else None (int() refuses "²" although
-    str.isdigit() accepts it)."""
-    try:
-        value = int(raw)
-    except ValueError:
-        return None
-    return value if value >= 0 and raw.isdigit() else None
+    """A non-negative integer written with ASCII digits, else None (str.isdigit() alone
+    accepts "²", which int() refuses)."""
+    return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
 def apply_setup(session: Session, form: SetupForm, event: m.Event | None) -> m.Event | None:
