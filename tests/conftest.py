@@ -28,6 +28,21 @@ SCREENSHOTS = Path(
     os.environ.get("KETNOI_SCREENSHOTS") or Path(tempfile.gettempdir(), "ketnoi-shots")
 )
 
+TINY_SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "tiny.json"
+
+
+def load_tiny(app: FastAPI, venue: str = "") -> int:
+    """Import samples/tiny.json into the app's database as a new event; its id."""
+    from sqlmodel import Session
+
+    from scheduler.formats import load_json
+    from web.services.events import import_event_json
+
+    with Session(app.state.engine) as session:
+        event = import_event_json(session, load_json(TINY_SAMPLE.read_text()), venue=venue)
+        assert event.id is not None
+        return event.id
+
 
 @pytest.fixture(scope="session")
 def pg_server_url() -> Iterator[str]:

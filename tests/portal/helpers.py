@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from scheduler.formats import load_json
+from tests import conftest
 from web import models as m
 from web.portal import services
-from web.services.events import import_event_json
 
 SECRET = "test-secret"  # the conftest app's secret key
-SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "tiny.json"
 
 
 def load_tiny(app: FastAPI) -> int:
-    with Session(app.state.engine) as session:
-        event = import_event_json(session, load_json(SAMPLE.read_text()), venue="NECC Hà Nội")
-        assert event.id is not None
-        return event.id
+    return conftest.load_tiny(app, venue="NECC Hà Nội")
 
 
 def person(app: FastAPI, ext_id: str) -> m.Participant:

@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from sqlmodel import Session, select
 
-from tests.conftest import OrganiserClient
+from tests.conftest import OrganiserClient, load_tiny
 from web import models as m
 from web.services.events import event_from_db, import_event_json
 
@@ -26,13 +26,6 @@ def _create_event(client: OrganiserClient) -> int:
     )  # fmt: skip
     assert response.status_code == 303, response.text
     return int(response.headers["location"].split("/")[2])
-
-
-def _load_tiny(app: FastAPI) -> int:
-    with Session(app.state.engine) as session:
-        event = import_event_json(session, json.loads((ROOT / "samples/tiny.json").read_text()))
-        assert event.id is not None
-        return event.id
 
 
 def test_event_setup_errors_are_field_fragments(organiser_client: OrganiserClient) -> None:
@@ -147,7 +140,7 @@ def _wait_for_job(c: OrganiserClient, event_id: int, timeout: float = 60) -> str
 
 def test_solve_review_move_publish(app: FastAPI, organiser_client: OrganiserClient) -> None:
     c = organiser_client
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     response = c.post_form(f"/events/{event_id}/solve", {"time_limit": "2"}, follow_redirects=False)
     assert response.status_code == 303
     busy = c.post_form(f"/events/{event_id}/solve", {"time_limit": "2"})
@@ -235,7 +228,7 @@ def test_crashed_solver_is_reported_and_a_new_solve_may_start(
 ) -> None:
     import subprocess
 
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     dead = subprocess.Popen(["true"])
     dead.wait()
     with Session(app.state.engine) as session:
@@ -249,7 +242,7 @@ def test_crashed_solver_is_reported_and_a_new_solve_may_start(
 
 def test_resolve_keeps_pinned_meetings(app: FastAPI, organiser_client: OrganiserClient) -> None:
     c = organiser_client
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     c.post_form(f"/events/{event_id}/solve", {"time_limit": "2"})
     _wait_for_job(c, event_id)
     with Session(app.state.engine) as session:
@@ -277,7 +270,7 @@ def test_resolve_keeps_pinned_meetings(app: FastAPI, organiser_client: Organiser
 
 def test_request_form_and_filters(app: FastAPI, organiser_client: OrganiserClient) -> None:
     c = organiser_client
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     response = c.post_form(f"/events/{event_id}/requests", {"from": "S001-1", "to": "S001-1", "priority": "2"},
                            headers={"HX-Request": "true"})  # fmt: skip
     assert response.status_code == 422 and "cannot meet itself" in response.text
@@ -368,7 +361,7 @@ def test_agenda_and_participant_pages(app: FastAPI, organiser_client: OrganiserC
     from web.services.schedules import create_version
 
     c = organiser_client
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     with Session(app.state.engine) as session:
         event = event_from_db(session, event_id, for_solver=True)
         first = event.requests[0]
@@ -391,7 +384,7 @@ def test_agenda_and_participant_pages(app: FastAPI, organiser_client: OrganiserC
 def test_delete_participant_removes_requests_and_host_table(
     app: FastAPI, organiser_client: OrganiserClient
 ) -> None:
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     with Session(app.state.engine) as session:
         person = session.exec(select(m.Participant).where(m.Participant.ext_id == "B001-1")).one()
     response = organiser_client.post_form(
@@ -408,7 +401,7 @@ def test_setup_update_tables_and_blocked_session_removal(
     app: FastAPI, organiser_client: OrganiserClient
 ) -> None:
     c = organiser_client
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     base = {"name": "Tiny renamed", "timezone": "Asia/Ho_Chi_Minh", "slot_minutes": "20", "pooled_tables": "3",
             "resources": "interpreter:ja 1\ninterpreter:ko 2", "max_breaks": "2"}  # fmt: skip
     response = c.post_form(
@@ -435,7 +428,7 @@ def test_infeasible_solve_fails_with_a_reason_and_keeps_versions(
     app: FastAPI, organiser_client: OrganiserClient
 ) -> None:
     c = organiser_client
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     with Session(app.state.engine) as session:
         request = session.exec(select(m.MeetingRequest).order_by(m.MeetingRequest.ext_id)).first()
         assert request is not None
@@ -459,7 +452,7 @@ def test_organiser_pages_follow_the_chosen_language(
     app: FastAPI, organiser_client: OrganiserClient
 ) -> None:
     c = organiser_client
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     english = c.get(f"/events/{event_id}/requests").text
     assert '<html lang="en">' in english and "Meeting requests" in english
     assert f'href="/events/{event_id}/portal"' in english

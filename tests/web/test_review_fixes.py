@@ -3,28 +3,16 @@ counts after a failed import, duplicate request pairs in an import, unsafe redir
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from tests.conftest import OrganiserClient, csrf_of
+from tests.conftest import OrganiserClient, csrf_of, load_tiny
 from web import models as m
-from web.services.events import import_event_json
 
-ROOT = Path(__file__).resolve().parents[2]
 SESSIONS = "d1-am 2026-11-19 08:30-11:30\nd1-pm 2026-11-19 13:30-16:30"
 SETUP = {"name": "Review fair", "venue": "Hall A", "timezone": "Asia/Ho_Chi_Minh",
          "slot_minutes": "20", "sessions": SESSIONS, "pooled_tables": "3"}  # fmt: skip
-
-
-def _load_tiny(app: FastAPI) -> int:
-    with Session(app.state.engine) as session:
-        event = import_event_json(session, json.loads((ROOT / "samples/tiny.json").read_text()))
-        assert event.id is not None
-        return event.id
 
 
 def _ext_ids(app: FastAPI, event_id: int) -> tuple[str, str]:
@@ -47,7 +35,7 @@ def test_odd_digits_in_resources_are_a_field_error(organiser_client: OrganiserCl
 
 
 def test_odd_filter_values_do_not_crash(app: FastAPI, organiser_client: OrganiserClient) -> None:
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     c = organiser_client
     for query in ("priority=²", "priority=99999999999999999999999", "who=a%00b"):
         response = c.get(f"/events/{event_id}/requests?{query}")
@@ -61,7 +49,7 @@ def test_odd_filter_values_do_not_crash(app: FastAPI, organiser_client: Organise
 def test_participant_search_treats_wildcards_literally(
     app: FastAPI, organiser_client: OrganiserClient
 ) -> None:
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     for query in ("%25", "_"):
         page = organiser_client.get(f"/events/{event_id}/participants?q={query}").text
         assert "0 participants" in page, query
@@ -70,7 +58,7 @@ def test_participant_search_treats_wildcards_literally(
 def test_huge_max_meetings_is_a_field_error(
     app: FastAPI, organiser_client: OrganiserClient
 ) -> None:
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     values = {"participant_id": "X1", "name": "X", "organisation_id": "XO", "role": "supplier",
               "max_meetings": "99999999999999999999999"}  # fmt: skip
     response = organiser_client.post_form(f"/events/{event_id}/participants", values)
@@ -86,7 +74,7 @@ def test_solve_with_odd_base_version_does_not_crash(
 ) -> None:
     import os
 
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     with Session(app.state.engine) as session:  # a running solve: nothing new is spawned
         session.add(m.SolveJob(event_id=event_id, state="running", pid=os.getpid()))
         session.commit()
@@ -100,7 +88,7 @@ def test_solve_with_odd_base_version_does_not_crash(
 def test_request_import_refuses_a_pair_twice(
     app: FastAPI, organiser_client: OrganiserClient
 ) -> None:
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     buyer, supplier = _ext_ids(app, event_id)
     csv = f"id,from,to\nQ1,{buyer},{supplier}\nQ2,{supplier},{buyer}\n"
     response = organiser_client.post(
@@ -120,7 +108,7 @@ def test_request_import_refuses_a_pair_twice(
 def test_failed_event_import_keeps_the_event_list_right(
     app: FastAPI, organiser_client: OrganiserClient
 ) -> None:
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     with Session(app.state.engine) as session:
         count = len(
             session.exec(select(m.Participant).where(m.Participant.event_id == event_id)).all()
@@ -143,7 +131,7 @@ def test_move_with_unreadable_slot_names_the_input(
     from web.services.events import event_from_db
     from web.services.schedules import create_version, meetings_of
 
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     with Session(app.state.engine) as session:
         event = event_from_db(session, event_id, for_solver=True)
         schedule = Schedule(
@@ -162,7 +150,7 @@ def test_move_with_unreadable_slot_names_the_input(
 def test_nul_characters_in_forms_do_not_crash(
     app: FastAPI, client: TestClient, organiser_client: OrganiserClient
 ) -> None:
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     values = {"participant_id": "X1", "name": "A\x00B", "organisation_id": "XO", "role": "supplier"}
     response = organiser_client.post_form(f"/events/{event_id}/participants", values)
     assert response.status_code == 200  # saved, redirected to the list
@@ -184,7 +172,7 @@ def test_nul_characters_in_forms_do_not_crash(
 
 
 def test_language_links_keep_the_query(app: FastAPI, organiser_client: OrganiserClient) -> None:
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     page = organiser_client.get(f"/events/{event_id}/participants?role=buyer").text
     assert f"/lang/vi?next=/events/{event_id}/participants%3Frole%3Dbuyer" in page
 
@@ -192,7 +180,7 @@ def test_language_links_keep_the_query(app: FastAPI, organiser_client: Organiser
 def test_roles_are_translated_in_the_registrations_list(
     app: FastAPI, organiser_client: OrganiserClient
 ) -> None:
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     organiser_client.cookies.set("lang", "vi")
     page = organiser_client.get(f"/events/{event_id}/participants?role=buyer").text
     assert "<td>buyer</td>" not in page
@@ -202,7 +190,7 @@ def test_roles_are_translated_in_the_registrations_list(
 def test_reloading_an_import_url_goes_back_to_its_page(
     app: FastAPI, organiser_client: OrganiserClient
 ) -> None:
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     c = organiser_client
     response = c.get("/import-event", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/"
@@ -214,7 +202,7 @@ def test_reloading_an_import_url_goes_back_to_its_page(
 def test_nul_characters_in_searches_do_not_crash(
     app: FastAPI, organiser_client: OrganiserClient
 ) -> None:
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     for url in (
         f"/events/{event_id}/participants?q=B0%0001",
         f"/events/{event_id}/participants?role=buy%00er&country=V%00N",
@@ -238,7 +226,7 @@ def test_unknown_addresses_get_the_error_page(client: TestClient) -> None:
 
 
 def test_login_returns_to_the_page_with_its_query(app: FastAPI, client: TestClient) -> None:
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     wanted = f"/events/{event_id}/participants?role=buyer&q=B"
     response = client.get(wanted, follow_redirects=False)
     assert response.status_code == 303
@@ -264,7 +252,7 @@ def test_login_never_redirects_to_another_site(client: TestClient) -> None:
 def test_malformed_query_values_get_a_plain_message(
     app: FastAPI, organiser_client: OrganiserClient
 ) -> None:
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     response = organiser_client.get(f"/events/{event_id}/participants?page=abc")
     assert response.status_code == 422 and "<html" in response.text
     assert "are not valid: page." in response.text and "Input should" not in response.text
@@ -276,7 +264,7 @@ def test_malformed_query_values_get_a_plain_message(
 def test_ids_beyond_the_database_range_are_bad_input(
     app: FastAPI, organiser_client: OrganiserClient
 ) -> None:
-    event_id = _load_tiny(app)
+    event_id = load_tiny(app)
     big = "99999999999999999999"
     for url in (
         f"/events/{big}",
