@@ -11,6 +11,7 @@ import resource
 import time
 from pathlib import Path
 
+from scheduler.assignment import evaluate
 from scheduler.bounds import weight_upper_bound
 from scheduler.check import check_schedule
 from scheduler.domain import Event
@@ -18,7 +19,7 @@ from scheduler.dzn import read_dzn_file
 from scheduler.greedy import first_come_first_served, packing_greedy
 from scheduler.problem import compile_event
 from scheduler.sample import SampleSpec, generate_event
-from scheduler.solve import Progress, SolveParams, evaluate, solve
+from scheduler.solve import Progress, SolveParams, solve
 
 
 def load(spec: str) -> Event:

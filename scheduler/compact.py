@@ -12,7 +12,7 @@ import random
 import time
 from collections.abc import Sequence
 
-from scheduler.model import UNSCHEDULED
+from scheduler.assignment import UNSCHEDULED
 from scheduler.problem import Problem
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from scheduler.assignment import UNSCHEDULED
 from scheduler.domain import Event, MeetingRequest, Participant
-from scheduler.model import UNSCHEDULED
 from scheduler.problem import Problem, Request
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scheduler.model import UNSCHEDULED
+from scheduler.assignment import UNSCHEDULED
 from scheduler.problem import Problem
 
 

@@ -14,9 +14,8 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from scheduler.assignment import UNSCHEDULED
 from scheduler.problem import Problem
-
-UNSCHEDULED = -1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -26,6 +25,14 @@ class ObjectiveWeights:
     weight: int
     breaks: int
     idle: int = 1
+
+    @classmethod
+    def lexicographic(cls, problem: Problem, touched: int) -> ObjectiveWeights:
+        """Weights for a model touching this many participants: each level outweighs the next."""
+        idle = touched + 1
+        breaks = idle
+        most_breaks = touched * problem.n_slots + 1
+        return cls(weight=breaks * most_breaks, breaks=breaks, idle=1)
 
 
 class ScheduleModel:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from scheduler.model import UNSCHEDULED
+from scheduler.assignment import UNSCHEDULED
 from scheduler.problem import Problem
 
 

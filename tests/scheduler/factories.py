@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta
 
+from scheduler.assignment import UNSCHEDULED
 from scheduler.check import check_schedule
 from scheduler.domain import (
     Event,
@@ -14,6 +16,9 @@ from scheduler.domain import (
     Table,
     TimeRange,
 )
+from scheduler.incumbent import Incumbent
+from scheduler.phases.context import Clock, Context
+from scheduler.problem import compile_event
 from scheduler.solve import SolveParams, solve
 
 DAY = datetime(2026, 11, 19, 9, 0)
@@ -82,3 +87,24 @@ def slot_of(schedule: Schedule, request_id: str) -> int | None:
 
 def scheduled(schedule: Schedule) -> set[str]:
     return {m.request_id for m in schedule.meetings}
+
+
+def context(ev: Event, seconds: float = 20.0, seed: int = 0) -> Context:
+    """A search context on ev for running one phase on its own (one worker, reproducible)."""
+    problem = compile_event(ev)
+    clock = Clock.start(seconds, lambda: False)
+    return Context(
+        problem=problem,
+        params=SolveParams(time_limit=seconds, workers=1, seed=seed),
+        clock=clock,
+        incumbent=Incumbent(problem, lambda _: None, clock.started),
+        rng=random.Random(seed),
+    )
+
+
+def slots_by_id(ctx: Context, **slot_of_request: int) -> list[int]:
+    """A slot-per-request list from request ids (R1=0, R2=3); the others unscheduled."""
+    out = [UNSCHEDULED] * len(ctx.problem.requests)
+    for req in ctx.problem.requests:
+        out[req.idx] = slot_of_request.get(req.id, UNSCHEDULED)
+    return out

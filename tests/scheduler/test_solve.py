@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from scheduler.assignment import evaluate
 from scheduler.check import check_schedule
 from scheduler.compact import compact
 from scheduler.domain import SolveStatus
@@ -14,7 +15,7 @@ from scheduler.formats import read_event_file
 from scheduler.greedy import packing_greedy
 from scheduler.problem import compile_event
 from scheduler.sample import SampleSpec, generate_event
-from scheduler.solve import Progress, SolveParams, evaluate, solve
+from scheduler.solve import Progress, SolveParams, solve
 from tests.scheduler.factories import event, person, request, session, unavailable
 
 TINY = read_event_file(Path(__file__).parents[2] / "samples" / "tiny.json")
