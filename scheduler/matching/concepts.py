@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -34,9 +35,29 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in _WORD.findall(fold(text)))
 
 
+@cache
+def _fold_char(char: str) -> str:
+    """One character folded; white space stays a separator, a lone combining mark vanishes."""
+    return fold(char) or ("" if unicodedata.combining(char) else " ")
+
+
+def _spans(text: str) -> list[tuple[str, int, int]]:
+    """The folded, singular words of `text`, each with where it stands in `text`."""
+    folded: list[str] = []
+    origin: list[int] = []
+    for i, char in enumerate(text):
+        for c in _fold_char(char):
+            folded.append(c)
+            origin.append(i)
+    return [
+        (stem(m.group()), origin[m.start()], origin[m.end() - 1] + 1)
+        for m in _WORD.finditer("".join(folded))
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """A concept found in a text, with the words that said it (shown in reasons)."""
+    """A concept found in a text, with the words that said it, as written (shown in reasons)."""
 
     key: str
     said: str
@@ -78,13 +99,15 @@ def find_products(text: str) -> tuple[tuple[Mention, ...], tuple[str, ...]]:
     index = _product_index()
     found: list[Mention] = []
     rest: list[str] = []
-    tokens = words(text)
+    spans = _spans(text)
+    tokens = tuple(word for word, _, _ in spans)
     i = 0
     while i < len(tokens):
         for label_words, key in index.phrases.get(tokens[i], ()):
-            if tokens[i : i + len(label_words)] == label_words:
-                found.append(Mention(key, " ".join(tokens[i : i + len(label_words)])))
-                i += len(label_words)
+            n = len(label_words)
+            if tokens[i : i + n] == label_words:
+                found.append(Mention(key, text[spans[i][1] : spans[i + n - 1][2]]))
+                i += n
                 break
         else:
             rest.append(tokens[i])
@@ -103,9 +126,10 @@ def broader(key: str) -> tuple[str, ...]:
     return concept.broader if concept else ()
 
 
-def sector_of(key: str) -> str | None:
+def sectors_of(key: str) -> tuple[str, ...]:
+    """The sectors whose firms make a product concept."""
     concept = _product_index().concepts.get(key)
-    return concept.sector if concept else None
+    return concept.sectors if concept else ()
 
 
 def sector_key(value: str) -> str:

@@ -14,7 +14,7 @@ from scheduler.matching.concepts import (
     content_words,
     find_products,
     sector_key,
-    sector_of,
+    sectors_of,
     words,
 )
 from scheduler.matching.profiles import (
@@ -123,7 +123,7 @@ def _read(profile: Profile) -> _Reading:
     ]
 
     sectors = {sector_key(s) for s in profile.sectors}
-    sectors.update(s for key in offered if (s := sector_of(key)) is not None)
+    sectors.update(s for key in offered for s in sectors_of(key))
     own_sectors = tuple(dict.fromkeys(sector_key(s) for s in profile.sectors))
     stated_wants = tuple(dict.fromkeys(sector_key(s) for s in profile.wants.sectors))
     return _Reading(

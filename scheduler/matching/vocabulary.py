@@ -6,7 +6,7 @@ compared, so write labels the natural way, with accents ("lò xo", "khuôn mẫu
 singular or plural. To extend it:
 
 - a new product: add a `Concept` to `PRODUCTS` with a unique `key` (its English name, shown
-  in reasons), the sector it belongs to, and every label people use for it in either language;
+  in reasons), the sectors whose firms make it, and every label people use for it in either language;
 - a new word for an existing product or sector: add it to that entry's `labels`;
 - a product family (e.g. "electronic components"): list the family's key in `broader` of each
   member, so that a supplier of connectors also offers electronic components;
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Concept:
     key: str
-    sector: str | None
+    sectors: tuple[str, ...]  # the sectors whose firms make it
     labels: tuple[str, ...]
     broader: tuple[str, ...] = ()
 
@@ -58,137 +58,137 @@ SECTORS: dict[str, tuple[str, ...]] = {
 
 PRODUCTS: tuple[Concept, ...] = (
     # auto-parts
-    Concept(key="wire harnesses", sector="auto-parts", labels=(
+    Concept(key="wire harnesses", sectors=("auto-parts", "electronics"), labels=(
         "wire harness", "wiring harness", "harness", "cable harness", "bó dây điện",
         "bó dây", "dây điện ô tô", "dây dẫn điện ô tô",
     ), broader=("electronic components",)),
-    Concept(key="springs", sector="auto-parts", labels=(
+    Concept(key="springs", sectors=("auto-parts",), labels=(
         "spring", "coil spring", "compression spring", "torsion spring", "extension spring",
         "flat spring", "lò xo", "lò xo xoắn", "lò xo nén", "lò xo lá",
     )),
-    Concept(key="stamped parts", sector="auto-parts", labels=(
+    Concept(key="stamped parts", sectors=("auto-parts",), labels=(
         "stamped bracket", "stamped part", "stamping", "metal stamping", "pressed part",
         "pressed metal part", "sheet metal part", "chi tiết dập", "dập kim loại", "dập",
         "giá đỡ dập", "chi tiết dập kim loại", "gia công dập",
     )),
-    Concept(key="rubber seals", sector="auto-parts", labels=(
+    Concept(key="rubber seals", sectors=("auto-parts", "plastics-rubber"), labels=(
         "rubber seal", "seal", "oil seal", "o-ring", "o ring", "phớt", "phớt cao su",
         "gioăng phớt", "vòng đệm cao su", "ron cao su",
     )),
-    Concept(key="coils", sector="electronics", labels=(
+    Concept(key="coils", sectors=("electronics", "auto-parts"), labels=(
         "coil", "inductor", "ignition coil", "winding", "electromagnetic coil", "cuộn dây",
         "cuộn cảm", "cuộn đánh lửa", "bobbin coil",
     ), broader=("electronic components",)),
     # electronics
-    Concept(key="electronic components", sector="electronics", labels=(
+    Concept(key="electronic components", sectors=("electronics",), labels=(
         "electronic component", "electronic part", "electronics component",
         "linh kiện điện tử", "linh kiện điện",
     )),
-    Concept(key="PCB assembly", sector="electronics", labels=(
+    Concept(key="PCB assembly", sectors=("electronics",), labels=(
         "pcb assembly", "pcba", "pcb", "printed circuit board", "printed circuit board assembly",
         "smt", "smt assembly", "circuit board", "bảng mạch", "bản mạch", "mạch in",
         "lắp ráp bảng mạch", "lắp ráp mạch in", "bo mạch", "lắp ráp smt",
     ), broader=("electronic components",)),
-    Concept(key="connectors", sector="electronics", labels=(
+    Concept(key="connectors", sectors=("electronics",), labels=(
         "connector", "terminal", "plug", "socket connector", "đầu nối", "giắc cắm",
         "giắc nối", "cổng kết nối", "đầu cos",
     ), broader=("electronic components",)),
-    Concept(key="cable assemblies", sector="electronics", labels=(
+    Concept(key="cable assemblies", sectors=("electronics",), labels=(
         "cable assembly", "cable", "cabling", "cụm dây cáp", "dây cáp", "cáp điện",
         "dây cáp điện", "cáp tín hiệu",
     ), broader=("electronic components",)),
-    Concept(key="LED modules", sector="electronics", labels=(
+    Concept(key="LED modules", sectors=("electronics",), labels=(
         "led module", "led", "led lighting", "led light", "mô-đun led", "mô đun led",
         "module led", "đèn led",
     ), broader=("electronic components",)),
     # mechanical
-    Concept(key="CNC machined parts", sector="mechanical", labels=(
+    Concept(key="CNC machined parts", sectors=("mechanical",), labels=(
         "cnc machined part", "cnc machining", "cnc", "machined part", "machining",
         "precision machining", "precision machined part", "turned part", "milled part",
         "gia công cnc", "gia công cơ khí", "gia công chính xác", "chi tiết gia công",
         "tiện phay", "phay cnc", "tiện cnc",
     )),
-    Concept(key="moulds and dies", sector="mechanical", labels=(
+    Concept(key="moulds and dies", sectors=("mechanical",), labels=(
         "mould", "mold", "moulds and dies", "molds and dies", "die", "tooling",
         "injection mould", "injection mold", "press die", "khuôn", "khuôn mẫu", "khuôn ép",
         "khuôn dập", "khuôn ép nhựa", "chế tạo khuôn",
     )),
-    Concept(key="fasteners", sector="mechanical", labels=(
+    Concept(key="fasteners", sectors=("mechanical", "auto-parts"), labels=(
         "fastener", "bolt", "screw", "nut", "rivet", "washer", "bolts and nuts",
         "bu lông", "bulong", "ốc vít", "đai ốc", "vít", "đinh tán", "bu lông ốc vít",
     )),
-    Concept(key="castings", sector="mechanical", labels=(
+    Concept(key="castings", sectors=("mechanical",), labels=(
         "casting", "die casting", "die-casting", "die cast", "die-cast part", "aluminium casting", "aluminum casting",
         "foundry", "cast part", "sản phẩm đúc", "chi tiết đúc", "đúc nhôm", "đúc áp lực", "đúc gang",
     )),
-    Concept(key="gears", sector="mechanical", labels=(
+    Concept(key="gears", sectors=("mechanical",), labels=(
         "gear", "gearing", "sprocket", "bánh răng", "nhông", "bánh xích",
     )),
     # plastics-rubber
-    Concept(key="injection moulded parts", sector="plastics-rubber", labels=(
+    Concept(key="injection moulded parts", sectors=("plastics-rubber",), labels=(
         "injection moulded part", "injection molded part", "injection moulding",
         "injection molding", "plastic injection", "plastic part", "moulded plastic part",
         "molded plastic part", "ép nhựa", "ép phun", "chi tiết nhựa", "chi tiết nhựa ép phun",
         "sản phẩm nhựa ép", "linh kiện nhựa",
     )),
-    Concept(key="rubber gaskets", sector="plastics-rubber", labels=(
+    Concept(key="rubber gaskets", sectors=("plastics-rubber",), labels=(
         "rubber gasket", "gasket", "gioăng", "gioăng cao su", "ron", "đệm cao su",
     )),
-    Concept(key="plastic housings", sector="plastics-rubber", labels=(
+    Concept(key="plastic housings", sectors=("plastics-rubber",), labels=(
         "plastic housing", "housing", "enclosure", "plastic enclosure", "plastic case",
         "vỏ nhựa", "vỏ hộp nhựa", "hộp nhựa",
     )),
-    Concept(key="foam parts", sector="plastics-rubber", labels=(
+    Concept(key="foam parts", sectors=("plastics-rubber",), labels=(
         "foam part", "foam", "eva foam", "pu foam", "sponge", "xốp", "mút", "mút xốp",
         "chi tiết xốp",
     )),
     # textile-garment
-    Concept(key="zippers", sector="textile-garment", labels=(
+    Concept(key="zippers", sectors=("textile-garment",), labels=(
         "zipper", "zip", "zip fastener", "khóa kéo", "dây kéo", "phéc mơ tuya",
     )),
-    Concept(key="garment labels", sector="textile-garment", labels=(
+    Concept(key="garment labels", sectors=("textile-garment",), labels=(
         "label", "woven label", "garment label", "care label", "nhãn mác", "nhãn dệt",
         "nhãn quần áo", "mác",
     )),
-    Concept(key="interlinings", sector="textile-garment", labels=(
+    Concept(key="interlinings", sectors=("textile-garment",), labels=(
         "interlining", "fusible interlining", "lining", "mex", "keo dựng", "vải lót",
     )),
-    Concept(key="elastic tape", sector="textile-garment", labels=(
+    Concept(key="elastic tape", sectors=("textile-garment",), labels=(
         "elastic tape", "elastic", "elastic band", "dây thun", "thun", "chun",
     )),
-    Concept(key="buttons", sector="textile-garment", labels=(
+    Concept(key="buttons", sectors=("textile-garment",), labels=(
         "button", "snap button", "cúc", "cúc áo", "nút áo", "khuy",
     )),
     # medical-devices
-    Concept(key="disposable syringes", sector="medical-devices", labels=(
+    Concept(key="disposable syringes", sectors=("medical-devices",), labels=(
         "disposable syringe", "syringe", "needle", "bơm tiêm", "bơm kim tiêm", "kim tiêm",
         "bơm tiêm dùng một lần",
     )),
-    Concept(key="medical tubing", sector="medical-devices", labels=(
+    Concept(key="medical tubing", sectors=("medical-devices",), labels=(
         "tubing", "tube", "medical tubing", "catheter", "ống dẫn", "ống y tế",
         "dây truyền dịch", "ống nhựa y tế",
     )),
-    Concept(key="plastic trays", sector="medical-devices", labels=(
+    Concept(key="plastic trays", sectors=("medical-devices",), labels=(
         "plastic tray", "tray", "blister", "thermoformed tray", "khay", "khay nhựa",
         "vỉ nhựa",
     )),
-    Concept(key="sterile packaging", sector="medical-devices", labels=(
+    Concept(key="sterile packaging", sectors=("medical-devices",), labels=(
         "sterile packaging", "sterile pouch", "medical packaging", "bao bì vô trùng",
         "túi tiệt trùng", "bao bì y tế",
     )),
     # packaging
-    Concept(key="cartons", sector="packaging", labels=(
+    Concept(key="cartons", sectors=("packaging",), labels=(
         "carton", "corrugated box", "corrugated carton", "box", "paper box", "thùng carton",
         "hộp carton", "thùng giấy", "hộp giấy", "bao bì carton",
     )),
-    Concept(key="foam inserts", sector="packaging", labels=(
+    Concept(key="foam inserts", sectors=("packaging",), labels=(
         "foam insert", "protective foam", "packaging foam", "xốp chèn", "xốp đóng gói",
         "mút chèn",
     )),
-    Concept(key="pallets", sector="packaging", labels=(
+    Concept(key="pallets", sectors=("packaging",), labels=(
         "pallet", "wooden pallet", "plastic pallet", "pa lét", "pa-lét", "kệ pallet",
     )),
-    Concept(key="printed labels", sector="packaging", labels=(
+    Concept(key="printed labels", sectors=("packaging",), labels=(
         "printed label", "sticker", "barcode label", "adhesive label", "tem nhãn", "nhãn in",
         "tem in", "decal", "tem dán",
     )),

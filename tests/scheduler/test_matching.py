@@ -166,7 +166,9 @@ def test_a_supplier_seeking_the_buyers_country_ranks_first() -> None:
 
 
 def test_a_stated_size_counts_only_when_the_buyer_states_it() -> None:
-    buyer = Profile(id="B1", role=Role.BUYER, sectors=("auto-parts",), wants=Wants(sizes=("medium",)))
+    buyer = Profile(
+        id="B1", role=Role.BUYER, sectors=("auto-parts",), wants=Wants(sizes=("medium",))
+    )
     assert fit(buyer, supplier("S1", size="medium")).share(Term.SIZE) == 1.0
     assert fit(BUYER, supplier("S1", size="medium")).share(Term.SIZE) is None
 

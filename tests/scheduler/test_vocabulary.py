@@ -17,7 +17,7 @@ def test_no_label_names_two_products() -> None:
 
 
 def test_every_product_belongs_to_a_known_sector() -> None:
-    assert {c.sector for c in PRODUCTS} - set(SECTORS) == set()
+    assert {s for c in PRODUCTS for s in c.sectors} - set(SECTORS) == set()
 
 
 def test_every_product_family_is_itself_a_product() -> None:
