@@ -16,7 +16,7 @@ from scheduler.matching.profiles import (
     TermScore,
     Wants,
 )
-from scheduler.matching.score import WEIGHTS, fit, rank_key, suggest
+from scheduler.matching.score import WEIGHTS, fit, rank_key, suggest, unstated
 
 __all__ = [
     "WEIGHTS",
@@ -42,4 +42,5 @@ __all__ = [
     "rank_key",
     "relations_of",
     "suggest",
+    "unstated",
 ]

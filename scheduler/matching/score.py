@@ -342,3 +342,23 @@ def suggest(
     found.sort(key=lambda item: item[0])
     ranked = tuple(s for _, s in found)
     return ranked if limit is None else ranked[:limit]
+
+
+def unstated(profile: Profile) -> tuple[str, ...]:
+    """The profile fields that would give better suggestions if filled in, most useful first
+    ("wants.products" for a buyer whose needs name no product; "products" for a supplier whose
+    profile names nothing it makes): what to tell someone who sees few or no suggestions."""
+    reading = _read(profile)
+    if profile.role is Role.BUYER:
+        checks = (
+            ("wants.products", bool(reading.wanted)),
+            ("wants.certifications", bool(reading.required)),
+            ("sectors", bool(reading.wanted_sectors)),
+        )
+    else:
+        checks = (
+            ("products", bool(reading.offered or profile.products)),
+            ("certifications", bool(reading.held)),
+            ("sectors", bool(profile.sectors)),
+        )
+    return tuple(name for name, stated in checks if not stated)

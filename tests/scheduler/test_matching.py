@@ -16,6 +16,7 @@ from scheduler.matching import (
     market,
     rank_key,
     suggest,
+    unstated,
 )
 
 BUYER = Profile(
@@ -200,3 +201,13 @@ def test_market_counts_qualified_suppliers_and_certificate_holders() -> None:
     overview = market([BUYER, supplier("S1"), supplier("S2", certifications=("ISO 9001",))])
     assert (overview.buyers[0].qualified, overview.buyers[0].relevant) == (1, 2)
     assert [(c.certification, c.held_by) for c in overview.certifications] == [("IATF 16949", 1)]
+
+
+def test_an_empty_supplier_profile_is_told_to_name_its_products_first() -> None:
+    empty = Profile(id="S1", role=Role.SUPPLIER, description="Founded in 2010.")
+    assert unstated(empty) == ("products", "certifications", "sectors")
+
+
+def test_a_buyer_whose_description_names_a_product_needs_no_product_list() -> None:
+    buyer = Profile(id="B1", role=Role.BUYER, description="We source lò xo.", sectors=("auto",))
+    assert unstated(buyer) == ("wants.certifications",)
