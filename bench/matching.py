@@ -140,7 +140,7 @@ def baseline(
         if reverse_for_suppliers:
             scored = [(today.score(needs[b], candidates[s]), b) for b in buyers]
             ranked = sorted(
-                ((-m.score, docs[b]["name"].casefold(), b) for m, b in scored if m.score > 0),  # type: ignore[union-attr]
+                (-m.score, str(docs[b]["name"]).casefold(), b) for m, b in scored if m.score > 0
             )
             for_suppliers[ids[s]] = [ids[b] for _, _, b in ranked[:K]]
         elif needs[s].empty():
