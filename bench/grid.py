@@ -28,10 +28,11 @@ from scheduler.formats import event_to_json
 from scheduler.sample import SampleSpec, generate_event
 from scheduler.solve import SolveParams, solve
 from web.app import create_app
-from web.security import create_organiser
-from web.services.events import event_from_db, import_event_json
-from web.services.schedules import create_version
 from web.settings import Settings
+from web.usecases.accounts import create_organiser
+from web.usecases.events import import_event
+from web.usecases.mapper import event_of
+from web.usecases.versions import create_version
 
 EMAIL = "bench@example.org"
 PASSWORD = "bench password 1234"
@@ -49,9 +50,9 @@ def _load(session: Session, doc: object, time_limit: float) -> tuple[int, int, i
     """Import a b2b-event/1 document, solve it and store version 1.
 
     Returns (event id, participants, meetings)."""
-    row = import_event_json(session, doc)
+    row = import_event(session, None, doc)
     assert row.id is not None
-    full = event_from_db(session, row.id, for_solver=True)
+    full = event_of(session, row.id, for_solver=True)
     schedule = solve(full, SolveParams(time_limit=time_limit, workers=2, seed=0))
     create_version(session, row.id, full, schedule, source="solve")
     return row.id, len(full.participants), len(schedule.meetings)

@@ -18,6 +18,9 @@ import psycopg
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from web import models as m
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 ORGANISER_EMAIL = "organiser@example.org"
@@ -31,17 +34,30 @@ SCREENSHOTS = Path(
 TINY_SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "tiny.json"
 
 
+def import_event_json(session: Session, doc: object, venue: str = "") -> m.Event:
+    """A `b2b-event/1` document stored as a new event (as the command line does)."""
+    from web.usecases import events
+
+    return events.import_event(session, None, doc, venue=venue)
+
+
 def load_tiny(app: FastAPI, venue: str = "") -> int:
     """Import samples/tiny.json into the app's database as a new event; its id."""
-    from sqlmodel import Session
-
     from scheduler.formats import load_json
-    from web.services.events import import_event_json
 
     with Session(app.state.engine) as session:
-        event = import_event_json(session, load_json(TINY_SAMPLE.read_text()), venue=venue)
-        assert event.id is not None
-        return event.id
+        return import_event_json(session, load_json(TINY_SAMPLE.read_text()), venue=venue).id
+
+
+def publish(app: FastAPI, session: Session, version: m.ScheduleVersion) -> None:
+    """Publish a version as the app does (mail to the app's outbox folder)."""
+    from web.mailing import MailPostman
+    from web.usecases import publishing
+    from web.usecases.notifications import Links
+
+    settings = app.state.settings
+    links = Links(base_url=settings.base_url, secret=settings.get_secret_key())
+    publishing.publish(session, version, MailPostman.from_settings(settings), links)
 
 
 @pytest.fixture(scope="session")
@@ -114,7 +130,7 @@ def app(make_app: Callable[..., FastAPI]) -> Iterator[FastAPI]:
 def organiser(app: FastAPI) -> str:
     from sqlmodel import Session
 
-    from web.security import create_organiser
+    from web.usecases.accounts import create_organiser
 
     with Session(app.state.engine) as session:
         create_organiser(session, ORGANISER_EMAIL, ORGANISER_PASSWORD)
@@ -175,8 +191,8 @@ def live_server(tmp_path: Path) -> Iterator[str]:
     from sqlmodel import Session
 
     from web.app import create_app
-    from web.security import create_organiser
     from web.settings import Settings
+    from web.usecases.accounts import create_organiser
 
     app = create_app(
         Settings(

@@ -3,8 +3,7 @@
 The current request's locale lives in a context variable. It is chosen, in this order, by an
 explicit preference (`use_locale`, e.g. a participant's saved `Participant.locale`), the `lang`
 cookie, the `Accept-Language` header, and finally English. `LocaleMiddleware` (pure ASGI) sets
-it for every request; `locale_dependency` does the same for a router when the middleware is not
-installed. `_()` and the Jinja callables installed by `install(env)` read it at call time, so a
+it for every request. `_()` and the Jinja callables installed by `install(env)` read it at call time, so a
 module-level `_()` call is evaluated in English: call `_()` inside functions.
 """
 
@@ -22,7 +21,6 @@ from zoneinfo import ZoneInfo
 
 import babel.dates
 import jinja2
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -141,12 +139,6 @@ def choose_locale(
     )
 
 
-def locale_from_request(request: Request) -> str:
-    return choose_locale(
-        None, request.cookies.get(COOKIE_NAME), request.headers.get("accept-language")
-    )
-
-
 def set_locale_cookie(response: Response, locale: str, *, secure: bool = False) -> None:
     """Remember `locale` in the `lang` cookie on any response (unsupported codes: English)."""
     response.set_cookie(
@@ -184,13 +176,6 @@ class LocaleMiddleware:
             await self.app(scope, receive, send)
         finally:
             _current.reset(token)
-
-
-async def locale_dependency(request: Request) -> str:
-    """FastAPI dependency (async, so the value reaches sync handlers run in the threadpool)."""
-    locale = locale_from_request(request)
-    _current.set(locale)
-    return locale
 
 
 # ---------------------------------------------------------------- dates and times

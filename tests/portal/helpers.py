@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from tests import conftest
 from web import models as m
-from web.portal import services
+from web.usecases import tokens
 
 SECRET = "test-secret"  # the conftest app's secret key
 
@@ -28,7 +28,7 @@ def person(app: FastAPI, ext_id: str) -> m.Participant:
 
 def signed_in(app: FastAPI, ext_id: str) -> TestClient:
     client = TestClient(app)
-    token = services.login_token(SECRET, person(app, ext_id))
+    token = tokens.login_token(SECRET, person(app, ext_id))
     response = client.get(f"/p/login/{token}", follow_redirects=False)
     assert response.status_code == 303, response.text
     return client

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from web.portal.matching import Candidate, Kind, Needs, Reason, score, suggest
+from web.usecases.scoring import Candidate, Kind, Needs, Reason, score, suggest
 
 NEEDS = Needs(
     sectors=("auto-parts",),

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from scheduler import domain
+from tests.conftest import publish
 from tests.portal.helpers import SECRET
 from tests.portal.helpers import csrf as _csrf
 from tests.portal.helpers import load_tiny as _load
@@ -23,10 +24,11 @@ from tests.portal.helpers import person as _person
 from tests.portal.helpers import signed_in as _client
 from web import models as m
 from web.mail import Mailer
-from web.portal import notify, services
-from web.security import create_api_token, create_organiser
-from web.services import schedules
-from web.services.events import event_from_db
+from web.mailing import MailPostman
+from web.usecases import notifications, tokens
+from web.usecases import versions as schedules
+from web.usecases.accounts import create_api_token, create_organiser
+from web.usecases.mapper import event_of as event_from_db
 
 
 def _publish(app: FastAPI, event_id: int, placed: dict[str, tuple[int, str]]) -> int:
@@ -46,7 +48,7 @@ def _publish(app: FastAPI, event_id: int, placed: dict[str, tuple[int, str]]) ->
             ),
         )
         version = schedules.create_version(session, event_id, full, schedule, source="import")
-        schedules.publish(session, version)
+        publish(app, session, version)
         assert version.id is not None
         return version.id
 
@@ -60,17 +62,17 @@ def test_sign_in_link_tampered_expired_revoked(
 ) -> None:
     _load(app)
     person = _person(app, "B001-1")
-    token = services.login_token(SECRET, person)
+    token = tokens.login_token(SECRET, person)
     anonymous = TestClient(app)
     assert anonymous.get("/p/").status_code == 403
     bad = anonymous.get(f"/p/login/{token[:-2]}xx", follow_redirects=False)
     assert bad.status_code == 403 and "expired" in bad.text
-    forged = services.login_token("another-secret", person)
+    forged = tokens.login_token("another-secret", person)
     assert anonymous.get(f"/p/login/{forged}", follow_redirects=False).status_code == 403
     client = _client(app, "B001-1")
     page = client.get("/p/")
     assert page.status_code == 200 and 'id="not-published"' in page.text
-    monkeypatch.setattr(services, "LOGIN_MAX_AGE", -1)
+    monkeypatch.setattr(tokens, "LOGIN_MAX_AGE", -1)
     assert TestClient(app).get(f"/p/login/{token}", follow_redirects=False).status_code == 403
     monkeypatch.undo()
     # bumping token_version revokes links and open sessions
@@ -255,7 +257,7 @@ def test_agenda_calendars_and_authorisation(app: FastAPI) -> None:
     assert TestClient(app).get(feed.group(1)).content.startswith(b"BEGIN:VCALENDAR")
     assert TestClient(app).get(feed.group(1).replace("/calendar", "x/calendar")).status_code == 404
     # a login token is not a feed token
-    login = services.login_token(SECRET, _person(app, "B001-1"))
+    login = tokens.login_token(SECRET, _person(app, "B001-1"))
     assert TestClient(app).get(f"/p/feed/{login}/calendar.ics").status_code == 404
     # organiser API: bearer token required
     with Session(app.state.engine) as session:
@@ -281,7 +283,7 @@ def test_language_switch_is_remembered(app: FastAPI) -> None:
     assert _person(app, "B001-1").locale == "vi"
     # a new device signs in: the saved preference wins over the browser's language
     fresh = TestClient(app)
-    token = services.login_token(SECRET, _person(app, "B001-1"))
+    token = tokens.login_token(SECRET, _person(app, "B001-1"))
     fresh.get(f"/p/login/{token}", headers={"Accept-Language": "en"})
     assert fresh.cookies.get("lang") == "vi"
     vi_page = fresh.get("/p/").text
@@ -300,9 +302,9 @@ def test_on_publish_mails_changes(app: FastAPI, tmp_path: Path) -> None:
     v1 = _publish(app, event_id, {mine[0].id: (0, "T005"), mine[1].id: (1, "T005")})
     v2 = _publish(app, event_id, {mine[0].id: (3, "T005")})  # one moved, one dropped
     outbox = tmp_path / "mails"
-    ctx = notify.Context(SECRET, "http://portal.test", Mailer(outbox=outbox))
+    ctx = (MailPostman(Mailer(outbox=outbox)), notifications.Links("http://portal.test", SECRET))
     with Session(app.state.engine) as session:
-        sent = notify.on_publish(session, event_id, v1, v2, ctx)
+        sent = notifications.version_published(session, event_id, v1, v2, *ctx)
     people = {mine[0].from_id, mine[0].to_id, mine[1].from_id, mine[1].to_id}
     with Session(app.state.engine) as session:
         with_mail = {

@@ -12,11 +12,10 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlmodel import Session, select
 
 from scheduler.formats import load_json
-from tests.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD, SCREENSHOTS
+from tests.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD, SCREENSHOTS, import_event_json
 from web import models as m
 from web.db import make_engine
-from web.portal import services
-from web.services.events import import_event_json
+from web.usecases import tokens
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "tiny.json"
 SECRET = "live-secret"  # the live_server fixture's key
@@ -33,7 +32,7 @@ def _links(db: Path) -> dict[str, str]:
         if session.exec(select(m.Event)).first() is None:
             import_event_json(session, load_json(SAMPLE.read_text()), venue="NECC Hà Nội")
         links = {
-            p.ext_id: "/p/login/" + services.login_token(SECRET, p)
+            p.ext_id: "/p/login/" + tokens.login_token(SECRET, p)
             for p in session.exec(select(m.Participant))
         }
     engine.dispose()

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from scheduler import domain
+from tests.conftest import publish
 from tests.portal.helpers import SECRET
 from tests.portal.helpers import csrf as _csrf
 from tests.portal.helpers import load_tiny as _load
@@ -22,9 +23,10 @@ from tests.portal.helpers import person as _person
 from tests.portal.helpers import signed_in as _client
 from web import models as m
 from web.mail import Mailer
-from web.portal import notify, services
-from web.services import schedules
-from web.services.events import event_from_db
+from web.mailing import MailPostman
+from web.usecases import notifications, tokens
+from web.usecases import versions as schedules
+from web.usecases.mapper import event_of as event_from_db
 
 
 def _fresh_supplier(app: FastAPI, buyer_ext: str) -> m.Participant:
@@ -167,7 +169,7 @@ def test_change_mail_lists_changes_in_time_order(app: FastAPI, tmp_path: Path) -
         full = event_from_db(session, event_id)
     mine = [r for r in full.requests if "B001-1" in (r.from_id, r.to_id)][:3]
 
-    def publish(placed: dict[str, int]) -> int:
+    def publish_placed(placed: dict[str, int]) -> int:
         with Session(app.state.engine) as session:
             schedule = domain.Schedule(
                 event_name=full.name,
@@ -177,15 +179,18 @@ def test_change_mail_lists_changes_in_time_order(app: FastAPI, tmp_path: Path) -
                 ),
             )
             version = schedules.create_version(session, event_id, full, schedule, source="import")
-            schedules.publish(session, version)
+            publish(app, session, version)
             assert version.id is not None
             return version.id
 
-    v1 = publish({mine[0].id: 0, mine[1].id: 1, mine[2].id: 2})
-    v2 = publish({mine[0].id: 6, mine[2].id: 4})  # moved later, dropped, moved earlier
-    ctx = notify.Context(SECRET, "http://portal.test", Mailer(outbox=tmp_path / "mails"))
+    v1 = publish_placed({mine[0].id: 0, mine[1].id: 1, mine[2].id: 2})
+    v2 = publish_placed({mine[0].id: 6, mine[2].id: 4})  # moved later, dropped, moved earlier
+    ctx = (
+        MailPostman(Mailer(outbox=tmp_path / "mails")),
+        notifications.Links("http://portal.test", SECRET),
+    )
     with Session(app.state.engine) as session:
-        notify.on_publish(session, event_id, v1, v2, ctx)
+        notifications.version_published(session, event_id, v1, v2, *ctx)
     messages = [
         email.message_from_bytes(p.read_bytes(), policy=policy.default)
         for p in (tmp_path / "mails").glob("*.eml")
@@ -216,7 +221,7 @@ def test_request_and_agenda_tables_have_few_columns(app: FastAPI) -> None:
             meetings=(domain.Meeting(request_id=mine.id, slot_idx=0, table_id="T005"),),
         )
         version = schedules.create_version(session, event_id, full, schedule, source="import")
-        schedules.publish(session, version)
+        publish(app, session, version)
     page = buyer.get("/p/").text
     head = re.search(r'<table id="agenda"><thead><tr>(.*?)</tr>', page)
     assert head and head.group(1).count("<th") == 4
@@ -264,8 +269,8 @@ def test_organiser_revokes_and_renews_a_link(app: FastAPI, organiser_client: Tes
     event_id = _load(app)
     buyer = _person(app, "B001-1")
     participant = _client(app, "B001-1")  # signed in with the old link
-    old_token = services.login_token(SECRET, buyer)
-    feed = services.feed_token(SECRET, buyer)
+    old_token = tokens.login_token(SECRET, buyer)
+    feed = tokens.feed_token(SECRET, buyer)
     assert participant.get("/p/", follow_redirects=False).status_code == 200
     assert "not yet published" in TestClient(app).get(f"/p/feed/{feed}/calendar.ics").text
     csrf = organiser_client.csrf  # type: ignore[attr-defined]

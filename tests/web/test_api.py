@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from web.security import create_api_token
+from web.usecases.accounts import create_api_token
 
 ROOT = Path(__file__).resolve().parents[2]
 

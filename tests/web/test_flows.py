@@ -9,9 +9,9 @@ from pathlib import Path
 from fastapi import FastAPI
 from sqlmodel import Session, select
 
-from tests.conftest import OrganiserClient, load_tiny
+from tests.conftest import OrganiserClient, import_event_json, load_tiny
 from web import models as m
-from web.services.events import event_from_db, import_event_json
+from web.usecases.mapper import event_of as event_from_db
 
 ROOT = Path(__file__).resolve().parents[2]
 SESSIONS = "d1-am 2026-11-19 08:30-11:30\nd1-pm 2026-11-19 13:30-16:30"
@@ -202,7 +202,7 @@ def _free_slot(session: Session, event_id: int, meeting: m.Meeting):  # type: ig
     """A (slot start, table) where moving `meeting` breaks no rule, if there is one."""
     from scheduler.check import check_schedule
     from scheduler.domain import Meeting, Schedule
-    from web.services.schedules import _safe_schedule
+    from web.usecases.mapper import schedule_of as _safe_schedule
 
     event = event_from_db(session, event_id)
     version = session.get(m.ScheduleVersion, meeting.version_id)
@@ -358,7 +358,7 @@ def test_upload_event_json_and_xlsx_registrations(
 
 def test_agenda_and_participant_pages(app: FastAPI, organiser_client: OrganiserClient) -> None:
     from scheduler.domain import Meeting, Schedule
-    from web.services.schedules import create_version
+    from web.usecases.versions import create_version
 
     c = organiser_client
     event_id = load_tiny(app)

@@ -11,9 +11,8 @@ from pathlib import Path
 from fastapi import FastAPI
 from sqlmodel import Session
 
-from tests.conftest import OrganiserClient, log_in
-from web.security import create_organiser
-from web.services.events import import_event_json
+from tests.conftest import OrganiserClient, import_event_json, log_in
+from web.usecases.accounts import create_organiser
 
 ROOT = Path(__file__).resolve().parents[2]
 IDS = re.compile(r">(R\d{5})</a>")

@@ -128,8 +128,9 @@ def test_move_with_unreadable_slot_names_the_input(
     app: FastAPI, organiser_client: OrganiserClient
 ) -> None:
     from scheduler.domain import Meeting, Schedule
-    from web.services.events import event_from_db
-    from web.services.schedules import create_version, meetings_of
+    from web.usecases.mapper import event_of as event_from_db
+    from web.usecases.mapper import meetings_of
+    from web.usecases.versions import create_version
 
     event_id = load_tiny(app)
     with Session(app.state.engine) as session:
