@@ -26,6 +26,8 @@ CATALOGUE: dict[str, str] = {
     "form.line_bad_time": N_("line {n}: not a valid date or time"),
     "form.line_end_before_start": N_("line {n}: the end must be after the start"),
     "form.unknown_session": N_("unknown session “{id}”"),
+    "availability.bad_time": N_("not a valid date or time"),
+    "availability.end_before_start": N_("the end must be after the start"),
     # events and their set-up
     "event.not_found": N_("No such event."),
     "setup.name_required": N_("A name is required."),
