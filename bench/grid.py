@@ -1,4 +1,4 @@
-"""Time the organiser's master grid page (issue #3: the 850-participant grid renders in under 1 s).
+"""Time the organiser's master grid page (target: the 850-participant grid renders in under 1 s).
 
     .venv/bin/python -m bench.grid               # 850-participant sample + Hanoi, results to docs
     .venv/bin/python -m bench.grid --no-write    # print only
@@ -65,7 +65,7 @@ def measure(name: str, doc: object, runs: int, time_limit: float) -> str:
             secret_key="bench-secret",
             var_dir=Path(tmp) / "var",
             solve_workers=1,
-        )  # type: ignore[call-arg]
+        )
         app = create_app(settings)
         try:
             with Session(app.state.engine) as session:

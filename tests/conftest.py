@@ -6,13 +6,15 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import socket
 import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -90,10 +92,37 @@ def _reset_pg(url: str) -> None:
             )
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at its cheapest: the real cost (about a second a hash here) would dominate every
+    test that signs in; what is tested is that a hash is checked, not how slowly."""
+    from argon2 import PasswordHasher
+
+    from web.usecases import accounts
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(accounts, "_hasher", cheap)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with every migration applied, copied for each test (migrating a new
+    file each time costs more than many a test)."""
+    from web.db import make_engine, migrate
+
+    path = tmp_path_factory.mktemp("template") / "ketnoi.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Each database test runs against a SQLite file and against PostgreSQL."""
     if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        shutil.copyfile(template, tmp_path / "ketnoi.db")
         return f"sqlite:///{tmp_path / 'ketnoi.db'}"
     url: str = request.getfixturevalue("pg_server_url")
     with contextlib.suppress(psycopg.Error):  # no tables yet
@@ -148,8 +177,11 @@ class OrganiserClient(TestClient):
 
     csrf: str = ""
 
-    def post_form(self, url: str, data: dict[str, str] | None = None, **kw: object):  # type: ignore[no-untyped-def]
-        return self.post(url, data={"csrf_token": self.csrf, **(data or {})}, **kw)  # type: ignore[arg-type]
+    def post_form(
+        self, url: str, data: Mapping[str, str | list[str]] | None = None, **kw: Any
+    ) -> Any:
+        """POST a form with the session's CSRF token (TestClient answers are untyped)."""
+        return self.post(url, data={"csrf_token": self.csrf, **(data or {})}, **kw)
 
 
 def log_in(
@@ -157,9 +189,10 @@ def log_in(
 ) -> str:
     token = csrf_of(client.get("/login").text)
     response = client.post(
-        "/login", data={"csrf_token": token, "email": email, "password": password, "next": "/"},
+        "/login",
+        data={"csrf_token": token, "email": email, "password": password, "next": "/"},
         follow_redirects=False,
-    )  # fmt: skip
+    )
     assert response.status_code == 303, response.text
     return csrf_of(client.get("/").text)
 

@@ -223,5 +223,5 @@ def test_every_message_code_has_a_text() -> None:
                     and isinstance(node.args[0], ast.Constant)
                     and node.args[0].value not in CATALOGUE
                 ):
-                    unknown.append(f"{module}:{node.lineno} {node.args[0].value}")
+                    unknown.append(f"{module}:{node.lineno} {node.args[0].value!r}")
     assert unknown == []

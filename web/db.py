@@ -7,7 +7,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlmodel import create_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -30,7 +30,14 @@ def _without_nul(value: Any) -> Any:
     return value
 
 
-def _strip_nul(_conn, _cursor, statement, parameters, _context, _executemany):  # type: ignore[no-untyped-def]
+def _strip_nul(
+    _conn: Connection,
+    _cursor: Any,
+    statement: str,
+    parameters: Any,
+    _context: Any,
+    _executemany: bool,
+) -> tuple[str, Any]:
     """PostgreSQL text cannot hold NUL characters (a pasted or crafted one would be a 500 on
     any form, search or import): every string bound to any statement loses them, on both
     databases alike."""
@@ -45,7 +52,7 @@ def _make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")

@@ -60,13 +60,6 @@ def get_locale() -> str:
     return _current.get()
 
 
-def set_locale(locale: str | None) -> None:
-    """Make `locale` current for the rest of this request (an unsupported code is ignored)."""
-    code = normalise(locale)
-    if code is not None:
-        _current.set(code)
-
-
 @contextmanager
 def use_locale(locale: str | None) -> Iterator[str]:
     """Temporarily switch locale (e.g. to write an e-mail in the recipient's language)."""
@@ -82,9 +75,6 @@ def _(s: str) -> str:
     return translations(_current.get()).gettext(s)
 
 
-gettext = _
-
-
 def N_(s: str) -> str:  # gettext's conventional name for "mark only"
     """Mark a word for the catalogue without translating it (it is translated where shown)."""
     return s
@@ -92,12 +82,32 @@ def N_(s: str) -> str:  # gettext's conventional name for "mark only"
 
 # Words stored in the database or sent by the solver, shown through `_(value)` in templates.
 STORED_WORDS = (
-    N_("queued"), N_("running"), N_("succeeded"), N_("failed"), N_("cancelled"),
-    N_("draft"), N_("published"), N_("retired"), N_("solve"), N_("edit"), N_("import"),
-    N_("optimal"), N_("feasible"), N_("infeasible"), N_("unknown"), N_("edited"),
-    N_("greedy"), N_("repair"), N_("compact"), N_("select and time"), N_("weight"),
-    N_("breaks"), N_("breaks bound"), N_("improve"), N_("done"),
-)  # fmt: skip
+    N_("queued"),
+    N_("running"),
+    N_("succeeded"),
+    N_("failed"),
+    N_("cancelled"),
+    N_("draft"),
+    N_("published"),
+    N_("retired"),
+    N_("solve"),
+    N_("edit"),
+    N_("import"),
+    N_("optimal"),
+    N_("feasible"),
+    N_("infeasible"),
+    N_("unknown"),
+    N_("edited"),
+    N_("greedy"),
+    N_("repair"),
+    N_("compact"),
+    N_("select and time"),
+    N_("weight"),
+    N_("breaks"),
+    N_("breaks bound"),
+    N_("improve"),
+    N_("done"),
+)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from scheduler.check import check_schedule
@@ -39,7 +40,7 @@ def request(rid: str, a: str, b: str, **kwargs: object) -> MeetingRequest:
 
 
 def event(
-    people: list[Participant] | list[str],
+    people: Sequence[Participant | str],
     requests: list[MeetingRequest],
     *,
     sessions: tuple[Session, ...] | None = None,

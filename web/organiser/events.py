@@ -48,11 +48,12 @@ async def update_event(request: Request, db: Db, event: EditEvent) -> Response:
 def _save(request: Request, db: Db, form: SetupForm, event: Event | None) -> Response:
     saved = apply_setup(db, form, event) if form.validate() else None
     if saved is None:
-        context = {"form": form, "event": event}
-        return render(request, SETUP, context, block="setup_form", status_code=422)
+        refused = {"form": form, "event": event}
+        return render(request, SETUP, refused, block="setup_form", status_code=422)
     if event is None:
         return redirect(request, f"/events/{saved.id}/participants")
-    context = {"form": SetupForm.from_event(db, saved), "event": saved, "saved": True}
+    context: dict[str, object] = {"form": SetupForm.from_event(db, saved), "event": saved}
+    context["saved"] = True
     return render(request, SETUP, context, block="setup_form")
 
 

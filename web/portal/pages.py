@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -22,7 +23,7 @@ def page(
     db: Db,
     me: Participant | None,
     template: str,
-    context: dict[str, object],
+    context: Mapping[str, object],
     status_code: int = 200,
 ) -> Response:
     """A portal page, with the participant, their organisation and side, and their event."""
@@ -32,7 +33,7 @@ def page(
         "role": requests.role_of(db, me) if me else "",
         "event": profiles.event_of(db, me) if me else None,
     }
-    return render(request, template, base | context, status_code=status_code)
+    return render(request, template, {**base, **context}, status_code=status_code)
 
 
 @router.get("/p/")

@@ -56,7 +56,9 @@ def create_event(
     return row
 
 
-def import_event(db: Session, organiser: m.Organiser, doc: object, *, venue: str = "") -> m.Event:
+def import_event(
+    db: Session, organiser: m.Organiser | None, doc: object, *, venue: str = ""
+) -> m.Event:
     """A new event from a decoded `b2b-event/1` document; raises `FormatError` (problems
     named by JSON path) and writes nothing when the document is invalid."""
     return create_event(db, organiser, parse_event(doc), venue=venue)

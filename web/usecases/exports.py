@@ -49,7 +49,7 @@ def rows(db: Session, version: m.ScheduleVersion) -> list[list[str]]:
         row.append(x.request_ext)
         for pid in (x.from_id, x.to_id):
             p = people.get(pid) if pid else None
-            row += [p.ext_id, p.name, orgs.get(p.organisation_id, "")] if p else ["", "", ""]
+            row += [p.ext_id, p.name, orgs.get(p.organisation_id or 0, "")] if p else ["", "", ""]
         out.append(row)
     return out
 

@@ -268,7 +268,7 @@ def stats_of(version: m.ScheduleVersion) -> domain.ScheduleStats | None:
     bounds, which still hold, but is only `feasible`: no optimality claim survives it)."""
     s = version.stats or {}
     try:
-        status = domain.SolveStatus(s.get("status"))
+        status = domain.SolveStatus(str(s.get("status")))
     except ValueError:
         status = domain.SolveStatus.FEASIBLE
     if "meetings" not in s:

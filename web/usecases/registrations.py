@@ -21,24 +21,55 @@ from web.usecases.errors import Invalid, Msg, NotFound
 from web.usecases.mapper import sessions_of
 
 COLUMNS = (
-    "participant_id", "name", "email", "organisation_id", "organisation_name", "role", "country",
-    "sectors", "products", "certifications", "languages", "sessions", "unavailable",
-    "max_meetings", "host_table", "description", "looking_for_sectors",
+    "participant_id",
+    "name",
+    "email",
+    "organisation_id",
+    "organisation_name",
+    "role",
+    "country",
+    "sectors",
+    "products",
+    "certifications",
+    "languages",
+    "sessions",
+    "unavailable",
+    "max_meetings",
+    "host_table",
+    "description",
+    "looking_for_sectors",
     "looking_for_certifications",
-)  # fmt: skip
+)
 MAX_MEETINGS = 10_000  # a participant's max_meetings above this is surely a typo
 LIST_COLUMNS = {
-    "sectors", "products", "certifications", "languages", "sessions",
-    "looking_for_sectors", "looking_for_certifications",
-}  # fmt: skip
+    "sectors",
+    "products",
+    "certifications",
+    "languages",
+    "sessions",
+    "looking_for_sectors",
+    "looking_for_certifications",
+}
 EXAMPLE = {
-    "participant_id": "S001-1", "name": "Nguyen Van An", "email": "an@example.vn",
-    "organisation_id": "S001", "organisation_name": "Soc Son Packaging JSC", "role": "supplier",
-    "country": "VN", "sectors": "packaging; medical-devices", "products": "sterile packaging",
-    "certifications": "ISO 9001", "languages": "vi; en", "sessions": "",
-    "unavailable": "2026-11-19T09:30/2026-11-19T10:10", "max_meetings": "8", "host_table": "",
-    "description": "", "looking_for_sectors": "", "looking_for_certifications": "",
-}  # fmt: skip
+    "participant_id": "S001-1",
+    "name": "Nguyen Van An",
+    "email": "an@example.vn",
+    "organisation_id": "S001",
+    "organisation_name": "Soc Son Packaging JSC",
+    "role": "supplier",
+    "country": "VN",
+    "sectors": "packaging; medical-devices",
+    "products": "sterile packaging",
+    "certifications": "ISO 9001",
+    "languages": "vi; en",
+    "sessions": "",
+    "unavailable": "2026-11-19T09:30/2026-11-19T10:10",
+    "max_meetings": "8",
+    "host_table": "",
+    "description": "",
+    "looking_for_sectors": "",
+    "looking_for_certifications": "",
+}
 
 
 def split_list(value: str) -> list[str]:
@@ -342,18 +373,25 @@ def registration_values(session: Session, person: m.Participant) -> dict[str, st
     table = session.exec(select(m.EventTable).where(m.EventTable.host_id == person.id)).first()
     looking = (org.looking_for if org else {}) or {}
     return {
-        "participant_id": person.ext_id, "name": person.name, "email": person.email,
-        "organisation_id": org.ext_id if org else "", "organisation_name": org.name if org else "",
-        "role": (org.role or "") if org else "", "country": (org.country or "") if org else "",
-        "sectors": "; ".join(org.sectors) if org else "", "products": "; ".join(org.products) if org else "",
+        "participant_id": person.ext_id,
+        "name": person.name,
+        "email": person.email,
+        "organisation_id": org.ext_id if org else "",
+        "organisation_name": org.name if org else "",
+        "role": (org.role or "") if org else "",
+        "country": (org.country or "") if org else "",
+        "sectors": "; ".join(org.sectors) if org else "",
+        "products": "; ".join(org.products) if org else "",
         "certifications": "; ".join(org.certifications) if org else "",
-        "languages": "; ".join(person.languages), "sessions": "; ".join(person.available or []),
+        "languages": "; ".join(person.languages),
+        "sessions": "; ".join(person.available or []),
         "unavailable": "; ".join(f"{u['start']}/{u['end']}" for u in person.unavailable),
         "max_meetings": "" if person.max_meetings is None else str(person.max_meetings),
-        "host_table": table.ext_id if table else "", "description": org.description if org else "",
+        "host_table": table.ext_id if table else "",
+        "description": org.description if org else "",
         "looking_for_sectors": "; ".join(looking.get("sectors", [])),
         "looking_for_certifications": "; ".join(looking.get("certifications", [])),
-    }  # fmt: skip
+    }
 
 
 def template_csv() -> bytes:

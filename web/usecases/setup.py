@@ -5,8 +5,9 @@ from __future__ import annotations
 import itertools
 import re
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -17,6 +18,22 @@ from web.usecases.mapper import sessions_of
 _SESSION_LINE = re.compile(
     r"^(?P<id>\S+)\s+(?P<date>\d{4}-\d{2}-\d{2})[ T]+(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2})$"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class SetupValues:
+    """A valid set-up form, parsed."""
+
+    name: str
+    venue: str
+    timezone: str
+    slot_minutes: int
+    max_breaks: int | None
+    request_deadline: datetime | None
+    max_requests_per_participant: int | None
+    pooled_tables: int
+    sessions: list[tuple[str, datetime, datetime]]
+    resources: dict[str, int]
 
 
 @dataclass
@@ -34,7 +51,7 @@ class SetupForm:
     pooled_tables: str = "0"
     resources: str = ""
     errors: dict[str, Msg | list[Msg]] = field(default_factory=dict)
-    parsed: dict[str, object] = field(default_factory=dict)
+    parsed: SetupValues | None = None
 
     @classmethod
     def example(cls) -> SetupForm:
@@ -47,8 +64,9 @@ class SetupForm:
     @classmethod
     def from_values(cls, values: dict[str, str]) -> SetupForm:
         """A form from posted values (unknown names ignored)."""
-        keys = cls.__dataclass_fields__.keys() - {"errors", "parsed"}
-        return cls(**{k: v for k, v in values.items() if k in keys})
+        keys = {f.name for f in fields(cls)} - {"errors", "parsed"}
+        picked: dict[str, Any] = {k: v for k, v in values.items() if k in keys}
+        return cls(**picked)
 
     @classmethod
     def from_event(cls, session: Session, event: m.Event) -> SetupForm:
@@ -83,31 +101,43 @@ class SetupForm:
 
     def validate(self) -> bool:
         e = self.errors
-        p = self.parsed
-        p["name"] = self.name.strip()
-        if not p["name"]:
+        name = self.name.strip()
+        if not name:
             e["name"] = Msg("setup.name_required")
-        p["venue"] = self.venue.strip()
+        timezone = self.timezone.strip()
         try:
-            zoneinfo.ZoneInfo(self.timezone.strip())
-            p["timezone"] = self.timezone.strip()
+            zoneinfo.ZoneInfo(timezone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             e["timezone"] = Msg("setup.bad_timezone")
-        p["slot_minutes"] = self._int("slot_minutes", self.slot_minutes, 5, 240, required=True)
-        p["max_breaks"] = self._int("max_breaks", self.max_breaks, 0, 100)
-        p["max_requests_per_participant"] = self._int(
+        slot_minutes = self._int("slot_minutes", self.slot_minutes, 5, 240, required=True)
+        max_breaks = self._int("max_breaks", self.max_breaks, 0, 100)
+        max_requests = self._int(
             "max_requests_per_participant", self.max_requests_per_participant, 1, 1000
         )
-        p["pooled_tables"] = self._int("pooled_tables", self.pooled_tables, 0, 2000, required=True)
-        p["request_deadline"] = None
+        pooled = self._int("pooled_tables", self.pooled_tables, 0, 2000, required=True)
+        deadline = None
         if self.request_deadline.strip():
             try:
-                p["request_deadline"] = datetime.fromisoformat(self.request_deadline.strip())
+                deadline = datetime.fromisoformat(self.request_deadline.strip())
             except ValueError:
                 e["request_deadline"] = Msg("setup.bad_deadline")
-        p["sessions"] = self._sessions()
-        p["resources"] = self._resources()
-        return not e
+        sessions = self._sessions(slot_minutes)
+        resources = self._resources()
+        if e or slot_minutes is None or pooled is None:
+            return False
+        self.parsed = SetupValues(
+            name=name,
+            venue=self.venue.strip(),
+            timezone=timezone,
+            slot_minutes=slot_minutes,
+            max_breaks=max_breaks,
+            request_deadline=deadline,
+            max_requests_per_participant=max_requests,
+            pooled_tables=pooled,
+            sessions=sessions,
+            resources=resources,
+        )
+        return True
 
     def _int(self, key: str, raw: str, low: int, high: int, required: bool = False) -> int | None:
         raw = raw.strip()
@@ -125,7 +155,7 @@ class SetupForm:
             return None
         return value
 
-    def _sessions(self) -> list[tuple[str, datetime, datetime]]:
+    def _sessions(self, slot_minutes: int | None) -> list[tuple[str, datetime, datetime]]:
         out: list[tuple[str, datetime, datetime]] = []
         problems: list[Msg] = []
         for number, line in enumerate(self.sessions.splitlines(), start=1):
@@ -157,8 +187,7 @@ class SetupForm:
         for a, b in itertools.pairwise(ordered):
             if b[1] < a[2]:
                 problems.append(Msg("setup.sessions_overlap", a=a[0], b=b[0]))
-        slot_minutes = self.parsed.get("slot_minutes")
-        if isinstance(slot_minutes, int):
+        if slot_minutes is not None:
             for sid, start, end in out:
                 if end - start < timedelta(minutes=slot_minutes):
                     problems.append(Msg("setup.session_short", id=sid))
@@ -196,14 +225,14 @@ def _whole_number(raw: str) -> int | None:
 def apply_setup(session: Session, form: SetupForm, event: m.Event | None) -> m.Event | None:
     """Write a validated form; returns None (with form.errors set) when a removal is blocked."""
     p = form.parsed
+    if p is None:
+        raise ValueError("apply_setup needs a validated form")
     if event is None:
-        event = m.Event(name=str(p["name"]))
+        event = m.Event(name=p.name)
         session.add(event)
         session.flush()
-    assert event.id is not None
     event_id = event.id
-    sessions: list[tuple[str, datetime, datetime]] = p["sessions"]  # type: ignore[assignment]
-    resources: dict[str, int] = p["resources"]  # type: ignore[assignment]
+    sessions, resources = p.sessions, p.resources
 
     existing = {s.ext_id: s for s in sessions_of(session, event_id)}
     removed = set(existing) - {s[0] for s in sessions}
@@ -229,13 +258,13 @@ def apply_setup(session: Session, form: SetupForm, event: m.Event | None) -> m.E
         session.rollback()
         return None
 
-    event.name = str(p["name"])
-    event.venue = str(p["venue"])
-    event.timezone = str(p["timezone"])
-    event.slot_minutes = int(p["slot_minutes"])  # type: ignore[call-overload]
-    event.max_breaks = p["max_breaks"]  # type: ignore[assignment]
-    event.request_deadline = p["request_deadline"]  # type: ignore[assignment]
-    event.max_requests_per_participant = p["max_requests_per_participant"]  # type: ignore[assignment]
+    event.name = p.name
+    event.venue = p.venue
+    event.timezone = p.timezone
+    event.slot_minutes = p.slot_minutes
+    event.max_breaks = p.max_breaks
+    event.request_deadline = p.request_deadline
+    event.max_requests_per_participant = p.max_requests_per_participant
     session.add(event)
     for sid in removed:
         session.delete(existing[sid])
@@ -252,7 +281,7 @@ def apply_setup(session: Session, form: SetupForm, event: m.Event | None) -> m.E
         res = old_resources.get(name) or m.Resource(event_id=event_id, name=name, capacity=capacity)
         res.capacity = capacity
         session.add(res)
-    set_pooled_tables(session, event_id, int(p["pooled_tables"]))  # type: ignore[call-overload]
+    set_pooled_tables(session, event_id, p.pooled_tables)
     session.commit()
     session.refresh(event)
     return event

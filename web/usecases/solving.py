@@ -148,9 +148,10 @@ def run_job(database_url: str, job_id: int) -> None:
     engine = make_engine(database_url)
     try:
         with Session(engine) as session:
-            job = session.get(m.SolveJob, job_id)
-            if job is None:
+            found = session.get(m.SolveJob, job_id)
+            if found is None:
                 return
+            job: m.SolveJob = found  # the closures below see a job, never None
             job.state = JobState.RUNNING.value
             job.pid = os.getpid()
             job.started_at = utcnow()
@@ -227,10 +228,10 @@ def run_job(database_url: str, job_id: int) -> None:
             _finish(session, job, JobState.SUCCEEDED, None)
     except Exception as error:  # report every failure on the job row, never lose it
         with Session(engine) as session:
-            job = session.get(m.SolveJob, job_id)
-            if job is not None:
+            failed = session.get(m.SolveJob, job_id)
+            if failed is not None:
                 detail = "".join(traceback.format_exception_only(error)).strip()
-                _finish(session, job, JobState.FAILED, Msg("solve.failed", e=detail))
+                _finish(session, failed, JobState.FAILED, Msg("solve.failed", e=detail))
     finally:
         engine.dispose()
 

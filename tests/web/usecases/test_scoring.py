@@ -1,4 +1,4 @@
-"""'Suggested for you' scoring (web.portal.matching): pure, no database."""
+"""'Suggested for you' scoring (web.usecases.scoring): pure, no database."""
 
 from __future__ import annotations
 
