@@ -69,6 +69,7 @@ CATALOGUE: dict[str, str] = {
     "request.unknown_resource": N_("unknown resource “{name}”"),
     "request.bad_status": N_("must be pending, accepted or declined"),
     "request.pair_taken": N_("this pair is already requested in {id}"),
+    "request.same_side": N_("both are on the same side: buyers meet suppliers"),
     "request.closed": N_("Requests are closed."),
     "request.already_asked": N_("You have already asked to meet them."),
     "request.limit_reached": N_("You have reached your limit of requests."),

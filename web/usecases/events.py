@@ -8,10 +8,11 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from scheduler import domain
-from scheduler.formats import event_to_json, parse_event
+from scheduler.formats import FormatError, event_to_json, parse_event
 from web import models as m
 from web.usecases import mapper
 from web.usecases.access import Permission, allows
+from web.usecases.requests import may_meet
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +61,19 @@ def import_event(
     db: Session, organiser: m.Organiser | None, doc: object, *, venue: str = ""
 ) -> m.Event:
     """A new event from a decoded `b2b-event/1` document; raises `FormatError` (problems
-    named by JSON path) and writes nothing when the document is invalid."""
-    return create_event(db, organiser, parse_event(doc), venue=venue)
+    named by JSON path) and writes nothing when the document is invalid, or pairs two
+    participants of one side (buyers meet suppliers, whichever way a request arrives)."""
+    event = parse_event(doc)
+    roles = {o.id: o.role for o in event.organisations}
+    side = {p.id: roles.get(p.organisation or "") for p in event.participants}
+    problems = [
+        f'requests[{i}].to: "{r.to_id}" is on the same side as "{r.from_id}": buyers meet suppliers'
+        for i, r in enumerate(event.requests)
+        if not may_meet(side.get(r.from_id), side.get(r.to_id))
+    ]
+    if problems:
+        raise FormatError(problems)
+    return create_event(db, organiser, event, venue=venue)
 
 
 def find_by_name(db: Session, name: str) -> m.Event | None:

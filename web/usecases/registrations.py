@@ -10,15 +10,16 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from sqlmodel import Session, col, func, or_, select
 
+from scheduler.domain import TimeRange
 from web import models as m
+from web.usecases.availability import parse_range
 from web.usecases.errors import Invalid, Msg, NotFound
-from web.usecases.mapper import sessions_of
+from web.usecases.mapper import sessions_of, time_ranges
 
 COLUMNS = (
     "participant_id",
@@ -101,9 +102,14 @@ class ImportReport:
 
 
 def validate_row(
-    raw: dict[str, str], line: int, session_ids: set[str], problems: list[RowProblem]
+    raw: dict[str, str],
+    line: int,
+    session_ids: set[str],
+    problems: list[RowProblem],
+    timezone: str,
 ) -> Registration | None:
-    """Parse one row (strings) into typed values; append problems and return None if bad."""
+    """Parse one row (strings) into typed values; append problems and return None if bad.
+    Unavailable ranges are read as the portal reads them, in the event's zone `timezone`."""
     start = len(problems)
     v = {k: (raw.get(k) or "").strip() for k in COLUMNS}
 
@@ -127,19 +133,14 @@ def validate_row(
     for sid in out["sessions"]:
         if sid not in session_ids:
             bad("sessions", Msg("form.unknown_session", id=sid))
-    ranges = []
+    ranges: list[TimeRange] = []
     for piece in split_list(v["unavailable"]):
-        try:
-            a, b = piece.split("/")
-            s, e = datetime.fromisoformat(a.strip()), datetime.fromisoformat(b.strip())
-            if e <= s:
-                raise ValueError
-            ranges.append(
-                {"start": s.isoformat(timespec="minutes"), "end": e.isoformat(timespec="minutes")}
-            )
-        except ValueError:
+        parsed = parse_range(piece, timezone)
+        if isinstance(parsed, Msg):
             bad("unavailable", Msg("registration.bad_range", v=piece))
-    out["unavailable"] = ranges
+        else:
+            ranges.append(parsed)
+    out["unavailable"] = time_ranges(ranges)
     out["max_meetings"] = None
     if v["max_meetings"]:
         try:
@@ -198,7 +199,7 @@ def import_registrations(
     valid: list[Registration] = []
     for raw in rows:
         line = int(raw["__line__"])
-        reg = validate_row(raw, line, session_ids, report.problems)
+        reg = validate_row(raw, line, session_ids, report.problems, _timezone(session, event_id))
         if reg is None:
             continue
         if reg.participant_id in seen:
@@ -465,6 +466,13 @@ def search_participants(
     return Page(rows=list(rows), total=total, page=page, pages=pages)
 
 
+def _timezone(db: Session, event_id: int) -> str:
+    event = db.get(m.Event, event_id)
+    if event is None:
+        raise NotFound(Msg("event.not_found"))
+    return event.timezone
+
+
 def get_participant(db: Session, event_id: int, participant_id: int) -> m.Participant:
     person = db.get(m.Participant, participant_id)
     if person is None or person.event_id != event_id:
@@ -479,7 +487,7 @@ def save_participant(
     with a message per field and writes nothing when any value is wrong."""
     problems: list[RowProblem] = []
     session_ids = {s.ext_id for s in sessions_of(db, event_id)}
-    row = validate_row(values, 0, session_ids, problems)
+    row = validate_row(values, 0, session_ids, problems, _timezone(db, event_id))
     if row is not None:
         clash = db.exec(
             select(m.Participant).where(

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, or_, select
 
@@ -48,6 +49,7 @@ class Lookup:
     resources: set[str]
     existing: dict[str, m.MeetingRequest]
     pairs: dict[frozenset[int], str]
+    roles: dict[int, str]  # participant row id -> "buyer" | "supplier" | ""
 
 
 def lookup(session: Session, event_id: int) -> Lookup:
@@ -70,6 +72,26 @@ def lookup(session: Session, event_id: int) -> Lookup:
         },
         existing=requests,
         pairs={frozenset((r.from_id, r.to_id)): r.ext_id for r in requests.values()},
+        roles=roles_of(session, event_id),
+    )
+
+
+def roles_of(db: Session, event_id: int) -> dict[int, str]:
+    """Participant row id -> the side of their organisation ("" when it has none)."""
+    rows = db.exec(
+        select(m.Participant.id, m.Organisation.role)
+        .join(m.Organisation, col(m.Participant.organisation_id) == m.Organisation.id, isouter=True)
+        .where(m.Participant.event_id == event_id)
+    )
+    return {pid: role or "" for pid, role in rows}
+
+
+def may_meet(role_a: str | None, role_b: str | None) -> bool:
+    """Buyers meet suppliers: someone with a side meets only the other side (people without
+    a side, as in the research instances, meet anyone without one)."""
+    return other_role(role_a or "") in (None, role_b or None) and other_role(role_b or "") in (
+        None,
+        role_a or None,
     )
 
 
@@ -109,6 +131,9 @@ def validate(
     out["note"] = v["note"]
     out["forced"] = (raw.get("forced") or "").strip().lower() in TRUE
     if len(problems) == start and out["from_id"] and out["to_id"]:
+        roles = known.roles.get(out["from_id"]), known.roles.get(out["to_id"])
+        if not may_meet(*roles):
+            bad("to", Msg("request.same_side"))
         other = known.pairs.get(frozenset((out["from_id"], out["to_id"])))
         if other is not None and other != (out["ext_id"] or other):
             bad("to", Msg("request.pair_taken", id=other))
@@ -123,12 +148,33 @@ def parse_priority(raw: str) -> int | None:
     return int(value) if value in {str(p) for p in PRIORITIES} else None
 
 
-def next_ext_id(session: Session, event_id: int, taken: set[str]) -> str:
-    """A request id not yet used in the event."""
-    number = len(taken) + 1
-    while f"R{number:05d}" in taken:
-        number += 1
+def next_request_id(db: Session, event_id: int) -> str:
+    """A new request id of the event ("R00042"), the same way for every entry path.
+
+    Taking a number updates the event's counter first, which locks the event row until the
+    caller's transaction ends: a second caller waits, then sees the first one's request, so
+    two requests created at the same moment never get the same id."""
+    bump = (
+        update(m.Event)
+        .where(col(m.Event.id) == event_id)
+        .values(request_seq=col(m.Event.request_seq) + 1)
+        .returning(col(m.Event.request_seq))
+    )
+    number = int(db.execute(bump).scalar_one())
+    taken = _taken(db, event_id, f"R{number:05d}")
+    if taken:  # ids imported from files: continue after the highest "R" number in use
+        used = [int(x[1:]) for x in taken if x[:1] == "R" and x[1:].isdigit()]
+        number = max([number, *used]) + 1
+        db.execute(update(m.Event).where(col(m.Event.id) == event_id).values(request_seq=number))
     return f"R{number:05d}"
+
+
+def _taken(db: Session, event_id: int, ext_id: str) -> set[str]:
+    """Every id of the event if `ext_id` is one of them, else nothing."""
+    query = select(m.MeetingRequest.ext_id).where(m.MeetingRequest.event_id == event_id)
+    if db.exec(query.where(m.MeetingRequest.ext_id == ext_id)).first() is None:
+        return set()
+    return set(db.exec(query))
 
 
 def save(
@@ -139,7 +185,7 @@ def save(
     row: m.MeetingRequest | None = None,
 ) -> str:
     if not values["ext_id"]:
-        values["ext_id"] = next_ext_id(session, event_id, set(known.existing))
+        values["ext_id"] = next_request_id(session, event_id)
     row = row or known.existing.get(values["ext_id"])
     fields = {
         k: values[k]
@@ -374,9 +420,8 @@ def send_request(db: Session, me: m.Participant, to_id: int, priority: int, note
     other = db.get(m.Participant, to_id)
     if other is None or other.event_id != me.event_id or other.id == me.id:
         raise Invalid(Msg("participant.not_found"))
-    wanted = other_role(role_of(db, me))
-    if wanted is not None and role_of(db, other) != wanted:
-        raise Invalid(Msg("participant.not_found"))  # buyers meet suppliers, not each other
+    if not may_meet(role_of(db, me), role_of(db, other)):
+        raise Invalid(Msg("participant.not_found"))  # the catalogue shows only the other side
     if priority not in PRIORITIES:
         raise Invalid(Msg("request.choose_priority"))
     mine = db.exec(
@@ -405,13 +450,10 @@ def send_request(db: Session, me: m.Participant, to_id: int, priority: int, note
         return
     if len(mine) >= request_limit(event):
         raise Invalid(Msg("request.limit_reached"))
-    taken = set(
-        db.exec(select(m.MeetingRequest.ext_id).where(m.MeetingRequest.event_id == event.id))
-    )
     db.add(
         m.MeetingRequest(
             event_id=event.id,
-            ext_id=next_ext_id(db, event.id, taken),
+            ext_id=next_request_id(db, event.id),
             from_id=me.id,
             to_id=to_id,
             priority=priority,
@@ -468,9 +510,7 @@ def create_suggested(db: Session, event_id: int, pairs: list[tuple[int, int]]) -
         frozenset((r.from_id, r.to_id))
         for r in db.exec(select(m.MeetingRequest).where(m.MeetingRequest.event_id == event_id))
     }
-    taken = set(
-        db.exec(select(m.MeetingRequest.ext_id).where(m.MeetingRequest.event_id == event_id))
-    )
+    roles = roles_of(db, event_id)
     created = 0
     for buyer_id, supplier_id in pairs:
         a, b = db.get(m.Participant, buyer_id), db.get(m.Participant, supplier_id)
@@ -478,12 +518,12 @@ def create_suggested(db: Session, event_id: int, pairs: list[tuple[int, int]]) -
             continue
         if frozenset((buyer_id, supplier_id)) in existing or buyer_id == supplier_id:
             continue
-        ext_id = next_ext_id(db, event_id, taken)
-        taken.add(ext_id)
+        if not may_meet(roles.get(buyer_id), roles.get(supplier_id)):
+            continue
         db.add(
             m.MeetingRequest(
                 event_id=event_id,
-                ext_id=ext_id,
+                ext_id=next_request_id(db, event_id),
                 from_id=buyer_id,
                 to_id=supplier_id,
                 priority=DEFAULT_PRIORITY,
