@@ -51,7 +51,6 @@ def _load(session: Session, doc: object, time_limit: float) -> tuple[int, int, i
 
     Returns (event id, participants, meetings)."""
     row = import_event(session, None, doc)
-    assert row.id is not None
     full = event_of(session, row.id, for_solver=True)
     schedule = solve(full, SolveParams(time_limit=time_limit, workers=2, seed=0))
     create_version(session, row.id, full, schedule, source="solve")

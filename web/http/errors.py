@@ -11,12 +11,12 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
 from web import messages
-from web.http.responses import is_htmx
+from web.http.responses import redirect
 from web.http.sessions import LoginRequired
 from web.http.templating import render
 from web.i18n import _
@@ -34,10 +34,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def _login_required(request: Request, _exc: LoginRequired) -> Response:
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        target = "/login?next=" + quote(here, safe="/")
-        if is_htmx(request):
-            return Response(status_code=200, headers={"HX-Redirect": target})
-        return RedirectResponse(target, status_code=303)
+        return redirect(request, "/login?next=" + quote(here, safe="/"))
 
     @app.exception_handler(UseCaseError)
     async def _refused(request: Request, exc: UseCaseError) -> Response:

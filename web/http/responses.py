@@ -20,7 +20,8 @@ def is_htmx(request: Request) -> bool:
 
 
 def redirect(request: Request, url: str) -> Response:
-    """After a change: 303 to `url`, or HX-Redirect for any htmx request."""
+    """303 to `url`, or HX-Redirect for any htmx request (boosted ones too: the browser then
+    loads the whole page, as after a plain form post)."""
     if request.headers.get("HX-Request") == "true":
         return Response(status_code=200, headers={"HX-Redirect": url})
     return RedirectResponse(url, status_code=303)
