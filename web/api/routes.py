@@ -24,6 +24,7 @@ from web.http.deps import (
     ApiPublishEvent,
     ApiReadEvent,
     Db,
+    Job,
     LinksDep,
     PostmanDep,
     SettingsDep,
@@ -63,15 +64,17 @@ def get_event(db: Db, event: ApiReadEvent) -> dict[str, Any]:
     return events.event_document(db, event)
 
 
-def _job_out(db: Db, event_id: int, job: Any) -> JobOut:
+def _job_out(db: Db, event_id: int, job: Job) -> JobOut:
     version = versions.version_by_id(db, event_id, job.version_id)
     error = solving.error_of(job)
-    return JobOut(
-        id=job.id,
-        state=job.state,
-        progress=job.progress or {},
-        error=messages.text(error) if error else None,
-        version=version.number if version else None,
+    return JobOut.model_validate(
+        {
+            "id": job.id,
+            "state": job.state,
+            "progress": job.progress or {},
+            "error": messages.text(error) if error else None,
+            "version": version.number if version else None,
+        }
     )
 
 

@@ -32,6 +32,7 @@ Organiser = m.Organiser
 Participant = m.Participant
 Event = m.Event
 Version = m.ScheduleVersion
+Job = m.SolveJob
 Meeting = m.Meeting
 
 
