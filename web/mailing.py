@@ -13,6 +13,7 @@ from email.message import EmailMessage
 from scheduler.ical import Change
 from web.i18n import _, format_datetime, use_locale
 from web.mail import Attachment, Mailer, MailError, build_message
+from web.models import Participant
 from web.settings import Settings
 from web.usecases.notifications import ChangeNotice, LinkNotice
 
@@ -26,6 +27,10 @@ class MailPostman:
     @classmethod
     def from_settings(cls, settings: Settings) -> MailPostman:
         return cls(Mailer.from_settings(settings))
+
+    def table_word(self, person: Participant) -> str:
+        with use_locale(person.locale):
+            return _("Table")
 
     def deliver(self, notice: LinkNotice | ChangeNotice) -> bool:
         """Send one notice as an e-mail; False (logged) if the mail server refused it."""

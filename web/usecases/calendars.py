@@ -122,7 +122,8 @@ def agenda(db: Session, me: m.Participant) -> list[AgendaRow] | None:
     return rows
 
 
-def _options(source: Published, table_label: str) -> CalendarOptions:
+def with_table_label(source: Published, table_label: str) -> CalendarOptions:
+    """The calendar options of `source`, with LOCATION saying `table_label` before a table."""
     o = source.options
     return CalendarOptions(
         event_slug=o.event_slug,
@@ -142,7 +143,7 @@ def agenda_ics(db: Session, event_id: int, participant_ext: str, table_label: st
     if source is None:
         return None
     return participant_calendar(
-        source.event, source.schedule, participant_ext, _options(source, table_label)
+        source.event, source.schedule, participant_ext, with_table_label(source, table_label)
     )
 
 
@@ -157,7 +158,11 @@ def meeting_ics(db: Session, me: m.Participant, request_ext: str, table_label: s
     if request_ext not in {x.request_id for x in source.schedule.meetings}:
         return None
     return meeting_calendar(
-        source.event, source.schedule, request_ext, _options(source, table_label), Method.PUBLISH
+        source.event,
+        source.schedule,
+        request_ext,
+        with_table_label(source, table_label),
+        Method.PUBLISH,
     )
 
 

@@ -76,6 +76,10 @@ class Postman(Protocol):
         """Send one notice; False if it could not be handed over (already logged)."""
         ...
 
+    def table_word(self, person: m.Participant) -> str:
+        """The word before a table id in an invitation's LOCATION, in `person`'s language."""
+        ...
+
 
 def send_login_link(db: Session, person: m.Participant, postman: Postman, links: Links) -> bool:
     """Send one participant their link; False if they have no address or delivery failed."""
@@ -164,7 +168,8 @@ def _notify(
             other = names.get(req.to_id if req.from_id == pid else req.from_id, "?")
             items.append(Item(change, slots[meeting.slot_idx].start, meeting.table_id, other, rid))
             method = Method.CANCEL if change == Change.DROPPED else Method.REQUEST
-            data = meeting_calendar(src.event, src.schedule, rid, src.options, method)
+            options = calendars.with_table_label(src, postman.table_word(person))
+            data = meeting_calendar(src.event, src.schedule, rid, options, method)
             invitations.append(Invitation(f"meeting-{rid}.ics", data, method))
         order = sorted(range(len(items)), key=lambda i: items[i].start)
         notice = ChangeNotice(

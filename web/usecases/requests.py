@@ -184,6 +184,8 @@ def save(
     known: Lookup,
     row: m.MeetingRequest | None = None,
 ) -> str:
+    """Create or update one validated request (a blank id gets `next_request_id`); returns
+    "created", "updated" or "unchanged". Not committed."""
     if not values["ext_id"]:
         values["ext_id"] = next_request_id(session, event_id)
     row = row or known.existing.get(values["ext_id"])

@@ -12,9 +12,10 @@ import icalendar
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tests.web.helpers import SECRET, load_tiny, publish_placed, store_version
+from web import models as m
 from web.mail import Mailer
 from web.mailing import MailPostman
 from web.usecases import notifications, versions
@@ -104,3 +105,19 @@ def test_the_apps_mail_link_signs_in(app: FastAPI, tmp_path: Path) -> None:
     link = re.search(r"https?://[^/]+(/p/login/\S+)", _body(_mails(tmp_path / "var" / "outbox")[0]))
     assert link is not None
     assert TestClient(app).get(link.group(1), follow_redirects=False).status_code == 303
+
+
+def test_an_invitation_names_the_table_in_the_recipients_language(
+    app: FastAPI, tmp_path: Path
+) -> None:
+    event_id = load_tiny(app)
+    with Session(app.state.engine) as session:
+        buyer = session.exec(select(m.Participant).where(m.Participant.ext_id == "B001-1")).one()
+        buyer.locale = "vi"
+        session.add(buyer)
+        session.commit()
+    publish_placed(app, event_id, {"R00001": (0, "T001")})
+    mail = _buyer_mail(_mails(tmp_path / "var" / "outbox"))
+    (attachment,) = mail.iter_attachments()
+    (event,) = icalendar.Calendar.from_ical(attachment.get_payload(decode=True)).walk("VEVENT")  # type: ignore[arg-type]
+    assert str(event["location"]).endswith("Bàn T001")
