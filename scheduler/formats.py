@@ -183,10 +183,6 @@ def read_event_file(path: str | Path) -> Event:
     return parse_event(load_json(_read_bytes(path)))
 
 
-def read_schedule_file(path: str | Path) -> Schedule:
-    return parse_schedule(load_json(_read_bytes(path)))
-
-
 def _read_bytes(path: str | Path) -> bytes:
     try:
         return Path(path).read_bytes()

@@ -6,18 +6,23 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import socket
 import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from web import models as m
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 ORGANISER_EMAIL = "organiser@example.org"
@@ -31,17 +36,30 @@ SCREENSHOTS = Path(
 TINY_SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "tiny.json"
 
 
+def import_event_json(session: Session, doc: object, venue: str = "") -> m.Event:
+    """A `b2b-event/1` document stored as a new event (as the command line does)."""
+    from web.usecases import events
+
+    return events.import_event(session, None, doc, venue=venue)
+
+
 def load_tiny(app: FastAPI, venue: str = "") -> int:
     """Import samples/tiny.json into the app's database as a new event; its id."""
-    from sqlmodel import Session
-
     from scheduler.formats import load_json
-    from web.services.events import import_event_json
 
     with Session(app.state.engine) as session:
-        event = import_event_json(session, load_json(TINY_SAMPLE.read_text()), venue=venue)
-        assert event.id is not None
-        return event.id
+        return import_event_json(session, load_json(TINY_SAMPLE.read_text()), venue=venue).id
+
+
+def publish(app: FastAPI, session: Session, version: m.ScheduleVersion) -> None:
+    """Publish a version as the app does (mail to the app's outbox folder)."""
+    from web.mailing import MailPostman
+    from web.usecases import publishing
+    from web.usecases.notifications import Links
+
+    settings = app.state.settings
+    links = Links(base_url=settings.base_url, secret=settings.get_secret_key())
+    publishing.publish(session, version, MailPostman.from_settings(settings), links)
 
 
 @pytest.fixture(scope="session")
@@ -74,10 +92,37 @@ def _reset_pg(url: str) -> None:
             )
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at its cheapest: the real cost (about a second a hash here) would dominate every
+    test that signs in; what is tested is that a hash is checked, not how slowly."""
+    from argon2 import PasswordHasher
+
+    from web.usecases import accounts
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(accounts, "_hasher", cheap)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with every migration applied, copied for each test (migrating a new
+    file each time costs more than many a test)."""
+    from web.db import make_engine, migrate
+
+    path = tmp_path_factory.mktemp("template") / "ketnoi.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Each database test runs against a SQLite file and against PostgreSQL."""
     if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        shutil.copyfile(template, tmp_path / "ketnoi.db")
         return f"sqlite:///{tmp_path / 'ketnoi.db'}"
     url: str = request.getfixturevalue("pg_server_url")
     with contextlib.suppress(psycopg.Error):  # no tables yet
@@ -114,7 +159,7 @@ def app(make_app: Callable[..., FastAPI]) -> Iterator[FastAPI]:
 def organiser(app: FastAPI) -> str:
     from sqlmodel import Session
 
-    from web.security import create_organiser
+    from web.usecases.accounts import create_organiser
 
     with Session(app.state.engine) as session:
         create_organiser(session, ORGANISER_EMAIL, ORGANISER_PASSWORD)
@@ -132,8 +177,11 @@ class OrganiserClient(TestClient):
 
     csrf: str = ""
 
-    def post_form(self, url: str, data: dict[str, str] | None = None, **kw: object):  # type: ignore[no-untyped-def]
-        return self.post(url, data={"csrf_token": self.csrf, **(data or {})}, **kw)  # type: ignore[arg-type]
+    def post_form(
+        self, url: str, data: Mapping[str, str | list[str]] | None = None, **kw: Any
+    ) -> Any:
+        """POST a form with the session's CSRF token (TestClient answers are untyped)."""
+        return self.post(url, data={"csrf_token": self.csrf, **(data or {})}, **kw)
 
 
 def log_in(
@@ -141,9 +189,10 @@ def log_in(
 ) -> str:
     token = csrf_of(client.get("/login").text)
     response = client.post(
-        "/login", data={"csrf_token": token, "email": email, "password": password, "next": "/"},
+        "/login",
+        data={"csrf_token": token, "email": email, "password": password, "next": "/"},
         follow_redirects=False,
-    )  # fmt: skip
+    )
     assert response.status_code == 303, response.text
     return csrf_of(client.get("/").text)
 
@@ -175,8 +224,8 @@ def live_server(tmp_path: Path) -> Iterator[str]:
     from sqlmodel import Session
 
     from web.app import create_app
-    from web.security import create_organiser
     from web.settings import Settings
+    from web.usecases.accounts import create_organiser
 
     app = create_app(
         Settings(

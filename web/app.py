@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from urllib.parse import quote
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DataError
-from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from web import api, organiser, portal
 from web.db import make_engine, migrate
-from web.i18n import LocaleMiddleware, _
-from web.portal.routes import router as portal_router
-from web.routes import api, auth, events, registrations, requests, schedules, solving
-from web.security import LoginLimiter, LoginRequired
+from web.http import errors, language
+from web.http.limits import LoginLimiter
+from web.http.templating import make_environment
+from web.i18n import LocaleMiddleware
 from web.settings import Settings, get_settings
-from web.templating import is_htmx, make_environment, render
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -58,78 +53,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     else:
         log.warning("htmx not found in %s: run scripts/setup-dev (npm ci)", HTMX_DIST)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, events, registrations, requests, solving, schedules):
-        app.include_router(module.router)
+    app.include_router(organiser.router)
+    app.include_router(portal.router)
+    app.include_router(language.router)
     app.include_router(api.router, prefix="/api")
-    app.include_router(portal_router)
-    _install_error_pages(app)
+    errors.install(app)
     return app
-
-
-def _install_error_pages(app: FastAPI) -> None:
-    @app.exception_handler(LoginRequired)
-    async def _login_required(request: Request, _exc: LoginRequired) -> Response:
-        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        target = "/login?next=" + quote(here, safe="/")
-        if is_htmx(request):
-            return Response(status_code=200, headers={"HX-Redirect": target})
-        return RedirectResponse(target, status_code=303)
-
-    # Starlette's HTTPException: also the router's own 404 (unknown address) and 405.
-    @app.exception_handler(HTTPException)
-    async def _http_error(request: Request, exc: HTTPException) -> Response:
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
-        message = {
-            "Not Found": _("There is no page at this address."),
-            "Method Not Allowed": _("This address does not take that kind of request."),
-        }.get(str(exc.detail), str(exc.detail))
-        return _error_page(request, exc.status_code, message, dict(exc.headers or {}))
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        problems = [
-            f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg')}"
-            for e in exc.errors()
-        ]
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": problems}, 422)
-        fields = sorted({str(e.get("loc", ("", "?"))[-1]) for e in exc.errors()})
-        message = _("Some values in this address or form are not valid: {fields}.")
-        return _error_page(request, 422, message.format(fields=", ".join(fields)))
-
-    # An id or number beyond what the database stores (SQLite: OverflowError on binding;
-    # PostgreSQL: DataError) is bad input, not our failure; the session rolls back on exit.
-    @app.exception_handler(OverflowError)
-    @app.exception_handler(DataError)
-    async def _out_of_range(request: Request, exc: Exception) -> Response:
-        message = _("A value in this request is out of range.")
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": message}, 422)
-        return _error_page(request, 422, message)
-
-    @app.exception_handler(Exception)
-    async def _crash(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s", request.url.path, exc_info=exc)
-        message = _("Something went wrong on our side. The error was logged; nothing was saved.")
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": message}, 500)
-        return _error_page(request, 500, message)
-
-
-def _error_page(
-    request: Request, status: int, message: str, headers: dict[str, str] | None = None
-) -> HTMLResponse:
-    titles = {
-        403: _("Not allowed"),
-        404: _("Not found"),
-        422: _("Invalid input"),
-        429: _("Too many attempts"),
-    }
-    context = {"status": status, "title": titles.get(status, _("Error")), "message": message}
-    try:
-        return render(
-            request, "error.html", context, block="content", status_code=status, headers=headers
-        )
-    except Exception:  # the session may be unavailable (e.g. in a middleware failure)
-        return HTMLResponse(f"<h1>{status}</h1><p>{message}</p>", status_code=status)

@@ -9,11 +9,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from scheduler import cli as scheduler_cli
 from scheduler.formats import read_event_file
-from web import models as m
+from web import messages
+from web.usecases import accounts, events
+from web.usecases.errors import UseCaseError
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "hanoi-2026.json"
 
@@ -67,8 +69,6 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _create_organiser(args: argparse.Namespace) -> int:
-    from web.security import create_organiser
-
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -78,36 +78,33 @@ def _create_organiser(args: argparse.Namespace) -> int:
             return scheduler_cli.EXIT_BAD_INPUT
     try:
         with Session(_engine()) as session:
-            organiser = create_organiser(session, args.email, password)
-    except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
+            organiser = accounts.create_organiser(session, args.email, password)
+    except UseCaseError as error:
+        print(f"error: {messages.text(error.message)}", file=sys.stderr)
         return scheduler_cli.EXIT_BAD_INPUT
     print(f"organiser {organiser.email} ready")
     return 0
 
 
 def _create_token(args: argparse.Namespace) -> int:
-    from web.security import create_api_token
-
     try:
         with Session(_engine()) as session:
-            print(create_api_token(session, args.email))
-    except LookupError as error:
-        print(f"error: {error}", file=sys.stderr)
+            print(accounts.create_api_token(session, args.email))
+    except UseCaseError as error:
+        print(f"error: {messages.text(error.message)}", file=sys.stderr)
         return scheduler_cli.EXIT_BAD_INPUT
     return 0
 
 
 def _demo_load(args: argparse.Namespace) -> int:
-    from web.services.events import create_event_from_domain
-
     event = read_event_file(args.event)
     with Session(_engine()) as session:
-        existing = session.exec(select(m.Event).where(m.Event.name == event.name)).first()
+        existing = events.find_by_name(session, event.name)
         if existing is not None:
             print(f"event {existing.id} “{existing.name}” already loaded")
             return 0
-        row = create_event_from_domain(session, event, venue="National Convention Center, Hanoi")
+        venue = "National Convention Center, Hanoi"
+        row = events.create_event(session, None, event, venue=venue)
         print(f"event {row.id} “{row.name}” loaded")
     return 0
 

@@ -3,8 +3,7 @@
 The current request's locale lives in a context variable. It is chosen, in this order, by an
 explicit preference (`use_locale`, e.g. a participant's saved `Participant.locale`), the `lang`
 cookie, the `Accept-Language` header, and finally English. `LocaleMiddleware` (pure ASGI) sets
-it for every request; `locale_dependency` does the same for a router when the middleware is not
-installed. `_()` and the Jinja callables installed by `install(env)` read it at call time, so a
+it for every request. `_()` and the Jinja callables installed by `install(env)` read it at call time, so a
 module-level `_()` call is evaluated in English: call `_()` inside functions.
 """
 
@@ -22,7 +21,6 @@ from zoneinfo import ZoneInfo
 
 import babel.dates
 import jinja2
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -62,13 +60,6 @@ def get_locale() -> str:
     return _current.get()
 
 
-def set_locale(locale: str | None) -> None:
-    """Make `locale` current for the rest of this request (an unsupported code is ignored)."""
-    code = normalise(locale)
-    if code is not None:
-        _current.set(code)
-
-
 @contextmanager
 def use_locale(locale: str | None) -> Iterator[str]:
     """Temporarily switch locale (e.g. to write an e-mail in the recipient's language)."""
@@ -84,9 +75,6 @@ def _(s: str) -> str:
     return translations(_current.get()).gettext(s)
 
 
-gettext = _
-
-
 def N_(s: str) -> str:  # gettext's conventional name for "mark only"
     """Mark a word for the catalogue without translating it (it is translated where shown)."""
     return s
@@ -94,12 +82,32 @@ def N_(s: str) -> str:  # gettext's conventional name for "mark only"
 
 # Words stored in the database or sent by the solver, shown through `_(value)` in templates.
 STORED_WORDS = (
-    N_("queued"), N_("running"), N_("succeeded"), N_("failed"), N_("cancelled"),
-    N_("draft"), N_("published"), N_("retired"), N_("solve"), N_("edit"), N_("import"),
-    N_("optimal"), N_("feasible"), N_("infeasible"), N_("unknown"), N_("edited"),
-    N_("greedy"), N_("repair"), N_("compact"), N_("select and time"), N_("weight"),
-    N_("breaks"), N_("breaks bound"), N_("improve"), N_("done"),
-)  # fmt: skip
+    N_("queued"),
+    N_("running"),
+    N_("succeeded"),
+    N_("failed"),
+    N_("cancelled"),
+    N_("draft"),
+    N_("published"),
+    N_("retired"),
+    N_("solve"),
+    N_("edit"),
+    N_("import"),
+    N_("optimal"),
+    N_("feasible"),
+    N_("infeasible"),
+    N_("unknown"),
+    N_("edited"),
+    N_("greedy"),
+    N_("repair"),
+    N_("compact"),
+    N_("select and time"),
+    N_("weight"),
+    N_("breaks"),
+    N_("breaks bound"),
+    N_("improve"),
+    N_("done"),
+)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
@@ -141,12 +149,6 @@ def choose_locale(
     )
 
 
-def locale_from_request(request: Request) -> str:
-    return choose_locale(
-        None, request.cookies.get(COOKIE_NAME), request.headers.get("accept-language")
-    )
-
-
 def set_locale_cookie(response: Response, locale: str, *, secure: bool = False) -> None:
     """Remember `locale` in the `lang` cookie on any response (unsupported codes: English)."""
     response.set_cookie(
@@ -184,13 +186,6 @@ class LocaleMiddleware:
             await self.app(scope, receive, send)
         finally:
             _current.reset(token)
-
-
-async def locale_dependency(request: Request) -> str:
-    """FastAPI dependency (async, so the value reaches sync handlers run in the threadpool)."""
-    locale = locale_from_request(request)
-    _current.set(locale)
-    return locale
 
 
 # ---------------------------------------------------------------- dates and times

@@ -57,7 +57,7 @@ class JobState(enum.StrEnum):
 
 
 class Event(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on insert
     name: str
     venue: str = ""
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -65,13 +65,15 @@ class Event(SQLModel, table=True):
     max_breaks: int | None = None
     request_deadline: NaiveDatetime | None = None  # naive local time of the event
     max_requests_per_participant: int | None = None
+    # the last number given to a new request id; taking one locks this row (no two alike)
+    request_seq: int = 0
     created_at: NaiveDatetime = Field(default_factory=utcnow)
 
 
 class EventSession(SQLModel, table=True):
     __tablename__ = "event_session"
     __table_args__ = (UniqueConstraint("event_id", "ext_id"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on insert
     event_id: int = _fk("event.id")
     ext_id: str
     start: NaiveDatetime
@@ -83,7 +85,7 @@ class EventTable(SQLModel, table=True):
 
     __tablename__ = "event_table"
     __table_args__ = (UniqueConstraint("event_id", "ext_id"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on insert
     event_id: int = _fk("event.id")
     ext_id: str
     host_id: int | None = _fk("participant.id", ondelete="SET NULL", nullable=True)
@@ -91,7 +93,7 @@ class EventTable(SQLModel, table=True):
 
 class Resource(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("event_id", "name"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on insert
     event_id: int = _fk("event.id")
     name: str  # e.g. "interpreter:ko"
     capacity: int
@@ -99,7 +101,7 @@ class Resource(SQLModel, table=True):
 
 class Organisation(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("event_id", "ext_id"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on insert
     event_id: int = _fk("event.id")
     ext_id: str
     name: str
@@ -117,7 +119,7 @@ class Organisation(SQLModel, table=True):
 
 class Participant(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("event_id", "ext_id"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on insert
     event_id: int = _fk("event.id")
     ext_id: str
     organisation_id: int | None = _fk("organisation.id", ondelete="SET NULL", nullable=True)
@@ -137,7 +139,7 @@ class MeetingRequest(SQLModel, table=True):
 
     __tablename__ = "meeting_request"
     __table_args__ = (UniqueConstraint("event_id", "ext_id"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on insert
     event_id: int = _fk("event.id")
     ext_id: str
     from_id: int = _fk("participant.id")
@@ -158,7 +160,7 @@ class MeetingRequest(SQLModel, table=True):
 class ScheduleVersion(SQLModel, table=True):
     __tablename__ = "schedule_version"
     __table_args__ = (UniqueConstraint("event_id", "number"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on insert
     event_id: int = _fk("event.id")
     number: int
     created_at: NaiveDatetime = Field(default_factory=utcnow)
@@ -166,6 +168,7 @@ class ScheduleVersion(SQLModel, table=True):
     status: str = VersionStatus.DRAFT.value  # a VersionStatus
     source: str = "solve"  # "solve" | "edit" | "import"
     note: str = ""
+    copied_from: int | None = None  # number of the version this draft was copied from
     stats: dict[str, Any] = _json({})
     unscheduled: list[dict[str, str]] = _json([])  # [{"request": ext_id, "reason": str}]
 
@@ -173,7 +176,7 @@ class ScheduleVersion(SQLModel, table=True):
 class Meeting(SQLModel, table=True):
     """A placed request in one schedule version (participant ids kept for agendas)."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on insert
     version_id: int = _fk("schedule_version.id")
     request_id: int | None = _fk("meeting_request.id", ondelete="SET NULL", nullable=True)
     request_ext: str
@@ -197,7 +200,7 @@ class SolveJob(SQLModel, table=True):
             postgresql_where=text("active"),
         ),
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on insert
     event_id: int = _fk("event.id")
     state: str = JobState.QUEUED.value  # a JobState
     active: bool = True
@@ -205,7 +208,8 @@ class SolveJob(SQLModel, table=True):
     params: dict[str, Any] = _json({})
     progress: dict[str, Any] = _json({})
     pid: int | None = None
-    error: str | None = None
+    error: str | None = None  # a message code (web.messages), shown in the reader's language
+    error_params: dict[str, Any] = _json({})
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     started_at: NaiveDatetime | None = None
     finished_at: NaiveDatetime | None = None
@@ -213,7 +217,7 @@ class SolveJob(SQLModel, table=True):
 
 
 class Organiser(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on insert
     email: str = Field(unique=True, index=True)
     password_hash: str
     created_at: NaiveDatetime = Field(default_factory=utcnow)
@@ -221,7 +225,7 @@ class Organiser(SQLModel, table=True):
 
 class ApiToken(SQLModel, table=True):
     __tablename__ = "api_token"
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set by the database on insert
     organiser_id: int = _fk("organiser.id")
     token_hash: str = Field(unique=True, index=True)  # sha256 hex of the token
     created_at: NaiveDatetime = Field(default_factory=utcnow)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from scheduler.assignment import UNSCHEDULED
@@ -44,7 +45,7 @@ def request(rid: str, a: str, b: str, **kwargs: object) -> MeetingRequest:
 
 
 def event(
-    people: list[Participant] | list[str],
+    people: Sequence[Participant | str],
     requests: list[MeetingRequest],
     *,
     sessions: tuple[Session, ...] | None = None,

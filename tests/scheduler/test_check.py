@@ -24,7 +24,7 @@ EV = event(
 )
 
 
-def check(*meetings: tuple[str, int, str]) -> list[str]:
+def check(*meetings: tuple[str, int, str]) -> tuple[str, ...]:
     schedule = Schedule(
         event_name=EV.name,
         meetings=tuple(Meeting(request_id=r, slot_idx=s, table_id=t) for r, s, t in meetings),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -84,12 +85,12 @@ OPTS = CalendarOptions(
 )
 
 
-def _parse(data: bytes) -> icalendar.Calendar:
+def _parse(data: bytes) -> Any:  # icalendar types its properties as a wide union
     assert data.startswith(b"BEGIN:VCALENDAR\r\n")
     return icalendar.Calendar.from_ical(data)
 
 
-def _events(cal: icalendar.Calendar) -> dict[str, icalendar.Event]:
+def _events(cal: icalendar.Calendar) -> dict[str, Any]:
     return {str(e["uid"]): e for e in cal.walk("VEVENT")}
 
 

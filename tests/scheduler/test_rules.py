@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scheduler.domain import SolveStatus
+from scheduler.domain import Participant, SolveStatus
 from tests.scheduler.factories import (
     at,
     event,
@@ -199,7 +199,12 @@ def test_unavoidable_break_is_counted_and_proven() -> None:
 
 def test_max_breaks_is_hard() -> None:
     # Without the cap, weight 3 is reachable only with a break for A.
-    people = ["A", person("B", available=("s0",)), person("C", available=("s2",)), "D"]
+    people: list[Participant | str] = [
+        "A",
+        person("B", available=("s0",)),
+        person("C", available=("s2",)),
+        "D",
+    ]
     sessions = (session("s0", 1), session("s1", 1, start_slot=1), session("s2", 1, start_slot=2))
     requests = [request("R1", "A", "B", priority=1), request("R2", "A", "C", priority=1)]
     free = solved(event(people, requests, sessions=sessions))

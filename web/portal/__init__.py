@@ -1,1 +1,9 @@
-"""Participant portal (owned by the portal helper, issue #4)."""
+"""The participant portal (/p/...): thin routes over the use cases, signed in by personal link."""
+
+from fastapi import APIRouter
+
+from web.portal import calendars, pages, signin
+
+router = APIRouter()
+for _module in (signin, pages, calendars):
+    router.include_router(_module.router)

@@ -1,0 +1,147 @@
+"""The JSON API with organiser Bearer tokens: create, read, solve, schedule, publish."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from tests.web.helpers import ROOT, load_tiny, store_version
+from web.usecases.accounts import create_api_token
+
+TINY = json.loads((ROOT / "samples/tiny.json").read_text())
+
+
+@pytest.fixture
+def auth(app: FastAPI, organiser: str) -> dict[str, str]:
+    with Session(app.state.engine) as session:
+        return {"Authorization": f"Bearer {create_api_token(session, organiser)}"}
+
+
+@pytest.fixture
+def api(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as client:
+        yield client
+
+
+def test_a_call_without_a_token_is_unauthorised(api: TestClient) -> None:
+    assert api.get("/api/events/1").status_code == 401
+
+
+def test_a_call_with_an_unknown_token_is_unauthorised(api: TestClient) -> None:
+    assert api.get("/api/events/1", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+def test_the_openapi_document_describes_b2b_event(api: TestClient) -> None:
+    schemas = api.get("/api/openapi.json").json()["components"]["schemas"]
+    assert {"B2BEvent", "B2BSchedule", "JobOut"} <= set(schemas)
+
+
+def test_creating_an_event_takes_a_b2b_event_body(api: TestClient) -> None:
+    body = api.get("/api/openapi.json").json()["paths"]["/api/events"]["post"]["requestBody"]
+    schema = body["content"]["application/json"]["schema"]
+    assert schema["$ref"] == "#/components/schemas/B2BEvent"
+
+
+def test_an_invalid_document_is_refused_by_json_path(api: TestClient, auth: dict[str, str]) -> None:
+    bad = api.post("/api/events", json={"format": "b2b-event/1", "event": {}}, headers=auth)
+    assert (bad.status_code, any(p.startswith("event.") for p in bad.json()["detail"])) == (
+        422,
+        True,
+    )
+
+
+def test_a_document_becomes_an_event(api: TestClient, auth: dict[str, str]) -> None:
+    created = api.post("/api/events", json=TINY, headers=auth)
+    event_id = created.json()["id"]
+    got = api.get(f"/api/events/{event_id}", headers=auth).json()
+    assert (created.status_code, got["format"], len(got["requests"])) == (201, "b2b-event/1", 32)
+
+
+def test_an_unknown_event_is_not_found(api: TestClient, auth: dict[str, str]) -> None:
+    assert api.get("/api/events/999", headers=auth).status_code == 404
+
+
+def test_no_schedule_before_a_solve(app: FastAPI, api: TestClient, auth: dict[str, str]) -> None:
+    event_id = load_tiny(app)
+    assert api.get(f"/api/events/{event_id}/schedule", headers=auth).status_code == 404
+
+
+def test_a_solve_runs_to_a_schedule(app: FastAPI, api: TestClient, auth: dict[str, str]) -> None:
+    event_id = load_tiny(app)
+    started = api.post(f"/api/events/{event_id}/solve", json={"time_limit": 2}, headers=auth)
+    deadline = time.monotonic() + 60
+    state = started.json()["state"]
+    while state in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.3)
+        state = api.get(f"/api/events/{event_id}/solve", headers=auth).json()["state"]
+    schedule = api.get(f"/api/events/{event_id}/schedule", headers=auth).json()
+    assert (started.status_code, state, schedule["format"]) == (202, "succeeded", "b2b-schedule/1")
+
+
+def test_a_second_solve_while_one_runs_conflicts(
+    app: FastAPI, api: TestClient, auth: dict[str, str]
+) -> None:
+    import os
+
+    from web import models as m
+
+    event_id = load_tiny(app)
+    with Session(app.state.engine) as session:
+        session.add(m.SolveJob(event_id=event_id, state="running", pid=os.getpid()))
+        session.commit()
+    response = api.post(f"/api/events/{event_id}/solve", json={"time_limit": 2}, headers=auth)
+    assert response.status_code == 409
+
+
+def test_a_time_limit_beyond_an_hour_is_refused(
+    app: FastAPI, api: TestClient, auth: dict[str, str]
+) -> None:
+    event_id = load_tiny(app)
+    response = api.post(f"/api/events/{event_id}/solve", json={"time_limit": 4000}, headers=auth)
+    assert response.status_code == 422
+
+
+def test_nothing_is_published_before_publishing(
+    app: FastAPI, api: TestClient, auth: dict[str, str]
+) -> None:
+    event_id = load_tiny(app)
+    store_version(app, event_id, {"R00001": (0, "T001")})
+    response = api.get(f"/api/events/{event_id}/schedule?published=true", headers=auth)
+    assert response.status_code == 404
+
+
+def test_publishing_publishes_the_newest_version(
+    app: FastAPI, api: TestClient, auth: dict[str, str]
+) -> None:
+    event_id = load_tiny(app)
+    store_version(app, event_id, {"R00001": (0, "T001")})
+    store_version(app, event_id, {"R00003": (0, "T001")})
+    answer = api.post(f"/api/events/{event_id}/publish", headers=auth).json()
+    published = api.get(f"/api/events/{event_id}/schedule?published=true", headers=auth).json()
+    assert (answer, published["status"], published["meetings"][0]["request"]) == (
+        {"published": 2},
+        "published",
+        "R00003",
+    )
+
+
+def test_publishing_a_named_version(app: FastAPI, api: TestClient, auth: dict[str, str]) -> None:
+    event_id = load_tiny(app)
+    store_version(app, event_id, {"R00001": (0, "T001")})
+    store_version(app, event_id, {"R00003": (0, "T001")})
+    answer = api.post(f"/api/events/{event_id}/publish?version=1", headers=auth).json()
+    assert answer == {"published": 1}
+
+
+def test_publishing_version_0_is_not_found(
+    app: FastAPI, api: TestClient, auth: dict[str, str]
+) -> None:
+    event_id = load_tiny(app)
+    store_version(app, event_id, {"R00001": (0, "T001")})
+    assert api.post(f"/api/events/{event_id}/publish?version=0", headers=auth).status_code == 404

@@ -1,0 +1,5 @@
+"""The JSON API under /api/ (organiser Bearer tokens), thin over the same use cases."""
+
+from web.api.routes import router
+
+__all__ = ["router"]

@@ -1,0 +1,117 @@
+"""Request dependencies: the database session, the signed-in organiser or participant, the
+API token's organiser, and the event an organiser route works on (checked by
+`web.usecases.access.open_event`, the one access check), settings and the postman.
+
+No `from __future__ import annotations` here: FastAPI reads the annotations of the event
+dependencies built in `_event_for` at run time, and they name a local variable.
+"""
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from sqlmodel import Session
+
+from web import models as m
+from web.http import sessions
+from web.i18n import _
+from web.mailing import MailPostman
+from web.settings import Settings
+from web.usecases import access, accounts, tokens
+from web.usecases.access import Permission
+from web.usecases.notifications import Links
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine) as db:
+        yield db
+
+
+Db = Annotated[Session, Depends(get_db)]
+Organiser = m.Organiser
+Participant = m.Participant
+Event = m.Event
+Version = m.ScheduleVersion
+Job = m.SolveJob
+Meeting = m.Meeting
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def secret(request: Request) -> str:
+    return get_settings(request).get_secret_key()
+
+
+def get_links(request: Request) -> Links:
+    settings = get_settings(request)
+    return Links(base_url=settings.base_url, secret=settings.get_secret_key())
+
+
+def get_postman(request: Request) -> MailPostman:
+    return MailPostman.from_settings(get_settings(request))
+
+
+LinksDep = Annotated[Links, Depends(get_links)]
+PostmanDep = Annotated[MailPostman, Depends(get_postman)]
+
+
+def current_organiser(request: Request, db: Db) -> m.Organiser:
+    organiser = accounts.organiser_by_id(db, sessions.organiser_id(request))
+    if organiser is None:
+        raise sessions.LoginRequired()
+    request.state.organiser = organiser
+    return organiser
+
+
+CurrentOrganiser = Annotated[m.Organiser, Depends(current_organiser)]
+
+
+def api_organiser(request: Request, db: Db) -> m.Organiser:
+    """The organiser of the `Authorization: Bearer` token, or 401."""
+    scheme, _sep, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise HTTPException(401, "missing bearer token", headers={"WWW-Authenticate": "Bearer"})
+    organiser = accounts.organiser_of_token(db, token.strip())
+    if organiser is None:
+        raise HTTPException(401, "invalid token", headers={"WWW-Authenticate": "Bearer"})
+    return organiser
+
+
+ApiOrganiser = Annotated[m.Organiser, Depends(api_organiser)]
+
+
+def _event_for(permission: Permission, who: Callable[..., m.Organiser]) -> Callable[..., m.Event]:
+    def dependency(
+        event_id: int, db: Db, organiser: Annotated[m.Organiser, Depends(who)]
+    ) -> m.Event:
+        return access.open_event(db, organiser, event_id, permission)
+
+    return dependency
+
+
+# The event of the path's {event_id}, for an organiser page that reads, edits or publishes it.
+ReadEvent = Annotated[m.Event, Depends(_event_for(Permission.READ, current_organiser))]
+EditEvent = Annotated[m.Event, Depends(_event_for(Permission.EDIT, current_organiser))]
+PublishEvent = Annotated[m.Event, Depends(_event_for(Permission.PUBLISH, current_organiser))]
+# The same for an API call, by the token's organiser.
+ApiReadEvent = Annotated[m.Event, Depends(_event_for(Permission.READ, api_organiser))]
+ApiEditEvent = Annotated[m.Event, Depends(_event_for(Permission.EDIT, api_organiser))]
+ApiPublishEvent = Annotated[m.Event, Depends(_event_for(Permission.PUBLISH, api_organiser))]
+
+
+def current_participant(request: Request, db: Db) -> m.Participant:
+    """The participant signed in by their link, or 403."""
+    person = tokens.participant_of_session(db, sessions.participant_mark(request))
+    if person is None:
+        raise HTTPException(403, _("Sign in with your personal link first."))
+    request.state.participant = person
+    return person
+
+
+Me = Annotated[m.Participant, Depends(current_participant)]

@@ -1,0 +1,86 @@
+"""The app's postman: each notice as an e-mail in the recipient's language, sent at once.
+
+`web.usecases.notifications` decides who is told what; this module only words it (gettext,
+dates in the event's zone) and hands it to the `Mailer` (SMTP, or .eml files offline).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from scheduler.ical import Change
+from web.i18n import _, format_datetime, use_locale
+from web.mail import Attachment, Mailer, MailError, build_message
+from web.models import Participant
+from web.settings import Settings
+from web.usecases.notifications import ChangeNotice, LinkNotice
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class MailPostman:
+    mailer: Mailer
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> MailPostman:
+        return cls(Mailer.from_settings(settings))
+
+    def table_word(self, person: Participant) -> str:
+        with use_locale(person.locale):
+            return _("Table")
+
+    def deliver(self, notice: LinkNotice | ChangeNotice) -> bool:
+        """Send one notice as an e-mail; False (logged) if the mail server refused it."""
+        with use_locale(notice.person.locale):
+            message = _link_mail(notice) if isinstance(notice, LinkNotice) else _change_mail(notice)
+        try:
+            self.mailer.send(message)
+        except MailError as exc:
+            log.warning("mail to participant %s not sent: %s", notice.person.id, exc)
+            return False
+        return True
+
+
+def _link_mail(notice: LinkNotice) -> EmailMessage:
+    person = notice.person
+    text = _(
+        "Hello {name},\n\nyour personal link to the meeting portal:\n{url}\n\n"
+        "It signs you in without a password and works for 14 days. Do not forward it.\n"
+    ).format(name=person.name or person.email, url=notice.link)
+    # One address may be registered for several events: the subject says which.
+    subject = _("Your sign-in link") + (f" – {notice.event_name}" if notice.event_name else "")
+    return build_message(person.email, subject, text)
+
+
+def _change_mail(notice: ChangeNotice) -> EmailMessage:
+    person = notice.person
+    lines = []
+    for item in notice.items:
+        when = format_datetime(item.start, notice.timezone, fmt="short")
+        if item.change == Change.DROPPED:
+            lines.append(_("Cancelled: {when}, {other}").format(when=when, other=item.other))
+        else:
+            label = _("New") if item.change == Change.ADDED else _("Moved")
+            lines.append(
+                _("{label}: {when}, {table} {id}, {other}").format(
+                    label=label, when=when, table=_("Table"), id=item.table, other=item.other
+                )
+            )
+    text = (
+        _("Hello {name},\n\nyour meeting schedule for {event} has changed:\n").format(
+            name=person.name or person.email, event=notice.event_name
+        )
+        + "\n".join("- " + line for line in lines)
+        + "\n\n"
+        + _("Your agenda: {url}").format(url=notice.link)
+        + "\n"
+    )
+    attachments = tuple(
+        Attachment(i.filename, i.data, f"text/calendar; method={i.method.value}")
+        for i in notice.invitations
+    )
+    subject = _("Your meetings at {event} have changed").format(event=notice.event_name)
+    return build_message(person.email, subject, text, attachments=attachments)

@@ -1,0 +1,112 @@
+"""The catalogue of message codes that use cases return, and their translation for a reader.
+
+Every `Msg` code used under `web/usecases/` is a key here; the English text is marked with
+`N_` so that `pybabel extract` puts it in the gettext catalogue, and `text()` translates it
+into the current locale when a page, an API answer or an e-mail shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from web.i18n import N_, _
+from web.usecases.errors import Msg
+
+CATALOGUE: dict[str, str] = {
+    # accounts
+    "account.email_required": N_("an e-mail address is required"),
+    "account.password_short": N_("the password must have at least {n} characters"),
+    "account.no_organiser": N_("no organiser with that e-mail"),
+    # forms in general
+    "form.correct_fields": N_("Please correct the fields marked below."),
+    "form.required": N_("required"),
+    "form.required_field": N_("Required."),
+    "form.whole_number": N_("Enter a whole number."),
+    "form.number_range": N_("Enter a number from {low} to {high}."),
+    "form.line_bad_time": N_("line {n}: not a valid date or time"),
+    "form.line_end_before_start": N_("line {n}: the end must be after the start"),
+    "form.unknown_session": N_("unknown session “{id}”"),
+    "availability.bad_time": N_("not a valid date or time"),
+    "availability.end_before_start": N_("the end must be after the start"),
+    # events and their set-up
+    "event.not_found": N_("No such event."),
+    "setup.name_required": N_("A name is required."),
+    "setup.bad_timezone": N_("Not an IANA time zone such as Asia/Ho_Chi_Minh."),
+    "setup.bad_deadline": N_("Use a date and time like 2026-11-10T17:00."),
+    "setup.session_line": N_("line {n}: write it as “d1-am 2026-11-19 08:30-11:30”"),
+    "setup.session_twice": N_("session id “{id}” is used twice"),
+    "setup.sessions_overlap": N_("sessions “{a}” and “{b}” overlap"),
+    "setup.session_short": N_("session “{id}” is shorter than one slot"),
+    "setup.session_required": N_("At least one session is required."),
+    "setup.resource_line": N_("line {n}: write it as “interpreter:ko 3”"),
+    "setup.resource_twice": N_("“{name}” is listed twice"),
+    "setup.session_in_use": N_(
+        "Cannot remove session(s) {ids}: participants or requests refer to them."
+    ),
+    "setup.resource_in_use": N_("Cannot remove {names}: requests need them."),
+    # registrations and imports
+    "participant.not_found": N_("No such participant."),
+    "registration.no_spaces": N_("no spaces allowed"),
+    "registration.bad_email": N_("not an e-mail address"),
+    "registration.bad_role": N_("must be buyer or supplier"),
+    "registration.bad_range": N_("“{v}” is not start/end like 2026-11-19T09:30/2026-11-19T10:10"),
+    "registration.bad_max_meetings": N_("must be a whole number ≥ 0"),
+    "registration.pooled_table": N_("“{t}” is a pooled table"),
+    "registration.table_hosted": N_("“{t}” is hosted by {p}"),
+    "registration.table_claimed": N_("“{t}” also claimed by {p}"),
+    "registration.id_taken": N_("already used by {name}"),
+    "import.bad_xlsx": N_("not a readable .xlsx file"),
+    "import.not_utf8": N_("the file is not UTF-8 text (save the CSV as UTF-8)"),
+    "import.empty": N_("the file is empty"),
+    "import.no_rows": N_("no rows to import"),
+    "import.duplicate": N_("duplicate of line {n}"),
+    # meeting requests
+    "request.not_found": N_("No such request."),
+    "request.unknown_participant": N_("unknown participant “{id}”"),
+    "request.self": N_("a participant cannot meet itself"),
+    "request.bad_priority": N_("must be 1, 2 or 3"),
+    "request.choose_priority": N_("Choose a priority from 1 to 3."),
+    "request.unknown_resource": N_("unknown resource “{name}”"),
+    "request.bad_status": N_("must be pending, accepted or declined"),
+    "request.pair_taken": N_("this pair is already requested in {id}"),
+    "request.same_side": N_("both are on the same side: buyers meet suppliers"),
+    "request.closed": N_("Requests are closed."),
+    "request.already_asked": N_("You have already asked to meet them."),
+    "request.limit_reached": N_("You have reached your limit of requests."),
+    # the participant's profile
+    "profile.choose_session": N_("Choose at least one session."),
+    "profile.name_required": N_("Enter your name."),
+    "profile.bad_max_meetings": N_("Enter a whole number between 0 and 100, or leave empty."),
+    # solving
+    "solve.bad_time_limit": N_("The time limit must be 1 to 3600 seconds."),
+    "solve.busy": N_("A solve of this event is already running."),
+    "solve.crashed": N_(
+        "The solver process stopped unexpectedly. Earlier schedules are unchanged."
+    ),
+    "solve.cancelled": N_("Cancelled by the organiser. Earlier schedules are unchanged."),
+    "solve.no_schedule": N_("No schedule: no schedule satisfies every rule of the event"),
+    "solve.no_schedule_because": N_("No schedule: {reason}"),
+    "solve.failed": N_("The solve failed: {e}"),
+    # versions
+    "version.not_found": N_("No such schedule version."),
+    "version.copy_of": N_("copy of version {n}"),
+    "meeting.not_found": N_("No such meeting."),
+    "export.unknown_format": N_("Unknown export format."),
+    "move.not_a_slot": N_("{t} is not the start of a slot."),
+    "move.unknown_table": N_("Unknown table “{t}”."),
+    "move.breaks_rules": N_("This move breaks a rule, nothing was changed:"),
+}
+
+
+def text(message: Msg) -> str:
+    """`message` in the current locale (a code not in the catalogue is shown as it is:
+    rows written before codes were stored hold their text there)."""
+    template = CATALOGUE.get(message.code)
+    if template is None:
+        return message.code
+    params = {k: text(v) if isinstance(v, Msg) else v for k, v in message.params.items()}
+    return _(template).format(**params)
+
+
+def texts(messages: Iterable[Msg]) -> str:
+    return "; ".join(text(x) for x in messages)

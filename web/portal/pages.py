@@ -1,0 +1,175 @@
+"""The participant's pages: agenda, catalogue, requests, profile."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from web.http.deps import Db, Me, Participant, get_links
+from web.http.sessions import csrf_protect
+from web.http.templating import render
+from web.usecases import calendars, catalogue, matching, profiles, requests, tokens
+from web.usecases.errors import Invalid, Msg, NotFound
+
+router = APIRouter(dependencies=[Depends(csrf_protect)])
+MAX_FIELD = 2000  # characters kept of one profile field
+
+
+def page(
+    request: Request,
+    db: Db,
+    me: Participant | None,
+    template: str,
+    context: Mapping[str, object],
+    status_code: int = 200,
+) -> Response:
+    """A portal page, with the participant, their organisation and side, and their event."""
+    base = {
+        "me": me,
+        "my_org": profiles.organisation_of(db, me) if me else None,
+        "role": requests.role_of(db, me) if me else "",
+        "event": profiles.event_of(db, me) if me else None,
+    }
+    return render(request, template, {**base, **context}, status_code=status_code)
+
+
+@router.get("/p/")
+def home(request: Request, me: Me, db: Db) -> Response:
+    links = get_links(request)
+    context = {
+        "rows": calendars.agenda(db, me),
+        "feed": tokens.feed_url(links.base_url, links.secret, me),
+    }
+    return page(request, db, me, "portal/agenda.html", context)
+
+
+@router.get("/p/agenda")
+def agenda(request: Request, me: Me, db: Db) -> Response:
+    return home(request, me, db)
+
+
+@router.get("/p/catalogue")
+def catalogue_page(
+    request: Request,
+    me: Me,
+    db: Db,
+    q: str = "",
+    sector: str = "",
+    certification: str = "",
+    country: str = "",
+    language: str = "",
+) -> Response:
+    filters = catalogue.Filters(
+        q[:200], sector[:200], certification[:200], country[:200], language[:50]
+    )
+    requested = {r.other.id for r in requests.my_requests(db, me) if not r.incoming or r.mutual}
+    context = {
+        "cards": catalogue.catalogue(db, me, filters),
+        "suggestions": matching.suggestions(db, me),
+        "facets": catalogue.facets(db, me),
+        "f": filters,
+        "requested": requested,
+    }
+    return page(request, db, me, "portal/catalogue.html", context)
+
+
+def _requests_page(
+    request: Request, me: Participant, db: Db, error: Msg | None = None, status_code: int = 200
+) -> Response:
+    event = profiles.event_of(db, me)
+    rows = requests.my_requests(db, me)
+    context = {
+        "rows": rows,
+        "error": error,
+        "limit": requests.request_limit(event) if event else 0,
+        "sent_count": sum(1 for r in rows if not r.incoming),
+        "closed": requests.requests_closed(event) if event else True,
+    }
+    return page(request, db, me, "portal/requests.html", context, status_code)
+
+
+@router.get("/p/requests")
+def requests_page(request: Request, me: Me, db: Db) -> Response:
+    return _requests_page(request, me, db)
+
+
+def _number(value: str) -> int:
+    value = value.strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else -1
+
+
+@router.post("/p/requests")
+def create_request(
+    request: Request,
+    me: Me,
+    db: Db,
+    to: Annotated[str, Form()] = "",
+    priority: Annotated[str, Form()] = "2",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        requests.send_request(db, me, _number(to), requests.parse_priority(priority) or 0, note)
+    except Invalid as refused:
+        return _requests_page(request, me, db, refused.message, 422)
+    return RedirectResponse("/p/requests", status_code=303)
+
+
+@router.post("/p/requests/{ext_id}/{action}")
+def answer_request(request: Request, me: Me, db: Db, ext_id: str, action: str) -> Response:
+    try:
+        if action in ("accept", "decline"):
+            requests.answer_request(db, me, ext_id, accept=action == "accept")
+        elif action == "withdraw":
+            requests.withdraw_request(db, me, ext_id)
+        else:
+            raise NotFound(Msg("request.not_found"))
+    except Invalid as refused:
+        return _requests_page(request, me, db, refused.message, 422)
+    return RedirectResponse("/p/requests", status_code=303)
+
+
+def _profile_page(request: Request, me: Participant, db: Db, **context: object) -> Response:
+    status = int(str(context.pop("status_code", 200)))
+    context = {"errors": {}, "sessions": profiles.session_ids(db, me.event_id)} | context
+    return page(request, db, me, "portal/profile.html", context, status)
+
+
+@router.get("/p/profile")
+def profile(request: Request, me: Me, db: Db) -> Response:
+    return _profile_page(request, me, db)
+
+
+@router.post("/p/profile")
+def profile_save(
+    request: Request,
+    me: Me,
+    db: Db,
+    name: Annotated[str, Form()] = "",
+    languages: Annotated[str, Form()] = "",
+    max_meetings: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+    products: Annotated[str, Form()] = "",
+    sectors: Annotated[str, Form()] = "",
+    certifications: Annotated[str, Form()] = "",
+    org_languages: Annotated[str, Form()] = "",
+    want_sectors: Annotated[str, Form()] = "",
+    want_products: Annotated[str, Form()] = "",
+    want_certifications: Annotated[str, Form()] = "",
+    want_languages: Annotated[str, Form()] = "",
+    unavailable: Annotated[str, Form()] = "",
+    sessions: Annotated[list[str] | None, Form()] = None,
+    has_sessions: Annotated[str, Form()] = "",
+) -> Response:
+    form = {k: v[:MAX_FIELD] for k, v in locals().items() if isinstance(v, str)}
+    attends = (sessions or []) if has_sessions else None
+    try:
+        profiles.update_profile(db, me, form, attends)
+    except Invalid as refused:
+        ticked = list(sessions or []) if has_sessions else None
+        return _profile_page(
+            request, me, db, errors=refused.fields, form=form, ticked=ticked, status_code=422
+        )
+    return _profile_page(request, me, db, saved=True)

@@ -1,1 +1,0 @@
-"""Organiser routes, one module per resource; handlers parse, call a service, render."""

@@ -1,1 +1,0 @@
-"""Services: the only code that talks to both the database and `scheduler`."""

@@ -1,0 +1,75 @@
+"""Exports of a version: a table of meetings (CSV, XLSX) and the `b2b-schedule/1` document."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from openpyxl import Workbook
+from sqlmodel import Session, select
+
+from scheduler.formats import schedule_to_json
+from web import models as m
+from web.usecases import mapper
+
+COLUMNS = (
+    "start",
+    "end",
+    "table",
+    "request",
+    "from_id",
+    "from_name",
+    "from_organisation",
+    "to_id",
+    "to_name",
+    "to_organisation",
+)
+
+
+def schedule_document(db: Session, version: m.ScheduleVersion) -> dict[str, Any]:
+    """The version as a `b2b-schedule/1` document of the event's current set-up."""
+    event = mapper.event_of(db, version.event_id)
+    return schedule_to_json(mapper.schedule_of(db, version, event, with_stats=True), event)
+
+
+def rows(db: Session, version: m.ScheduleVersion) -> list[list[str]]:
+    """One row per meeting, in time order (strings, as in a spreadsheet)."""
+    people = {
+        p.id: p
+        for p in db.exec(select(m.Participant).where(m.Participant.event_id == version.event_id))
+    }
+    orgs = {
+        o.id: o.name
+        for o in db.exec(select(m.Organisation).where(m.Organisation.event_id == version.event_id))
+    }
+    out: list[list[str]] = []
+    for x in mapper.meetings_of(db, version.id):
+        row = [x.start.strftime("%Y-%m-%d %H:%M"), x.end.strftime("%H:%M"), x.table_ext]
+        row.append(x.request_ext)
+        for pid in (x.from_id, x.to_id):
+            p = people.get(pid) if pid else None
+            row += [p.ext_id, p.name, orgs.get(p.organisation_id or 0, "")] if p else ["", "", ""]
+        out.append(row)
+    return out
+
+
+def csv_bytes(db: Session, version: m.ScheduleVersion) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerows(rows(db, version))
+    return out.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(db: Session, version: m.ScheduleVersion) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # a new workbook always has one sheet
+    sheet.title = f"version {version.number}"
+    sheet.append(list(COLUMNS))
+    for row in rows(db, version):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,184 @@
+"""Who is told what: sign-in links, and the changes a newly published version brings.
+
+Use cases decide the notices (recipient, facts, invitations as iCalendar bytes); a `Postman`
+delivers them. The app's postman (`web.mailing`) writes each notice as an e-mail in the
+recipient's language and sends it at once; a postman that stores notices in an outbox
+written in the same transaction, for a sender to deliver after commit, fits the same place.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from sqlmodel import Session, select
+
+from scheduler.ical import Change, Method, meeting_calendar
+from web import models as m
+from web.usecases import calendars, tokens
+from web.usecases.versions import changes
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """How to build the addresses in a notice: the public address and the signing secret."""
+
+    base_url: str
+    secret: str
+
+    def login(self, person: m.Participant) -> str:
+        return tokens.login_url(self.base_url, self.secret, person)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkNotice:
+    """A participant's personal sign-in link."""
+
+    person: m.Participant
+    event_name: str
+    link: str
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    change: Change  # ADDED, MOVED or DROPPED
+    start: datetime  # the new time (the old one for a dropped meeting), event-local
+    table: str
+    other: str  # the other side's name
+    request_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    filename: str
+    data: bytes
+    method: Method
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeNotice:
+    """A participant's meetings changed with a published version (items in time order)."""
+
+    person: m.Participant
+    event_name: str
+    timezone: str
+    items: tuple[Item, ...]
+    invitations: tuple[Invitation, ...]
+    link: str
+
+
+class Postman(Protocol):
+    def deliver(self, notice: LinkNotice | ChangeNotice) -> bool:
+        """Send one notice; False if it could not be handed over (already logged)."""
+        ...
+
+    def table_word(self, person: m.Participant) -> str:
+        """The word before a table id in an invitation's LOCATION, in `person`'s language."""
+        ...
+
+
+def send_login_link(db: Session, person: m.Participant, postman: Postman, links: Links) -> bool:
+    """Send one participant their link; False if they have no address or delivery failed."""
+    if not person.email:
+        return False
+    event = db.get(m.Event, person.event_id)
+    return postman.deliver(LinkNotice(person, event.name if event else "", links.login(person)))
+
+
+def send_all_login_links(db: Session, event_id: int, postman: Postman, links: Links) -> int:
+    """Every participant of the event gets their link; the number sent."""
+    people = db.exec(select(m.Participant).where(m.Participant.event_id == event_id)).all()
+    return sum(send_login_link(db, p, postman, links) for p in people)
+
+
+def participants_with_email(db: Session, email: str) -> list[m.Participant]:
+    """Registrations with this address, in any event (case and spaces ignored)."""
+    email = email.strip().casefold()
+    if not email:
+        return []
+    rows = db.exec(select(m.Participant).where(m.Participant.email != "")).all()
+    return [p for p in rows if p.email.strip().casefold() == email]
+
+
+def version_published(
+    db: Session,
+    event_id: int,
+    previous_version_id: int | None,
+    new_version_id: int,
+    postman: Postman,
+    links: Links,
+) -> int:
+    """One notice per participant whose meetings changed, listing the changes, with the
+    updated invitations (METHOD:REQUEST for new or moved meetings, METHOD:CANCEL for dropped
+    ones). Returns the number delivered; a failure is logged, never raised, so publishing
+    never fails because of mail."""
+    try:
+        return _notify(db, event_id, previous_version_id, new_version_id, postman, links)
+    except Exception:
+        log.exception("publish notifications for event %s failed", event_id)
+        return 0
+
+
+def _notify(
+    db: Session,
+    event_id: int,
+    previous_version_id: int | None,
+    new_version_id: int,
+    postman: Postman,
+    links: Links,
+) -> int:
+    src = calendars.published(db, event_id, new_version_id)
+    if src is None:
+        return 0
+    previous = src.options.previous
+    found = {r: c for r, c in changes(previous, src.schedule).items() if c != Change.UNCHANGED}
+    if previous_version_id is None or previous is None:
+        found = {r: c for r, c in found.items() if c == Change.ADDED}
+    requests = src.event.request_by_id()
+    slots = src.event.slots
+    placed = {x.request_id: x for x in src.schedule.meetings}
+    before = {x.request_id: x for x in previous.meetings} if previous else {}
+    by_person: dict[str, list[str]] = {}
+    for rid in found:
+        req = requests.get(rid)
+        if req is None:
+            continue
+        for pid in req.pair:
+            by_person.setdefault(pid, []).append(rid)
+    people = {
+        p.ext_id: p
+        for p in db.exec(select(m.Participant).where(m.Participant.event_id == event_id))
+    }
+    names = {p.id: (p.name or p.id) for p in src.event.participants}
+    sent = 0
+    for pid, rids in sorted(by_person.items()):
+        person = people.get(pid)
+        if person is None or not person.email:
+            continue
+        items = []
+        invitations = []
+        for rid in rids:
+            req = requests[rid]
+            change = found[rid]
+            meeting = before[rid] if change == Change.DROPPED else placed[rid]
+            other = names.get(req.to_id if req.from_id == pid else req.from_id, "?")
+            items.append(Item(change, slots[meeting.slot_idx].start, meeting.table_id, other, rid))
+            method = Method.CANCEL if change == Change.DROPPED else Method.REQUEST
+            options = calendars.with_table_label(src, postman.table_word(person))
+            data = meeting_calendar(src.event, src.schedule, rid, options, method)
+            invitations.append(Invitation(f"meeting-{rid}.ics", data, method))
+        order = sorted(range(len(items)), key=lambda i: items[i].start)
+        notice = ChangeNotice(
+            person=person,
+            event_name=src.event.name,
+            timezone=src.event.timezone,
+            items=tuple(items[i] for i in order),
+            invitations=tuple(invitations[i] for i in order),
+            link=links.login(person),
+        )
+        sent += postman.deliver(notice)
+    return sent
