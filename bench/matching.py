@@ -23,7 +23,7 @@ from bench.fit_events import CATALOGUE, FitEvent, FitSpec, generate
 from scheduler.domain import Organisation
 from scheduler.matching import Context, Profile, Role, fit, profile_of, rank_key
 from scheduler.matching.concepts import find_products
-from web.portal import matching as today
+from web.usecases import scoring as today
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
