@@ -193,13 +193,15 @@ def _give_up_infeasible(rc: ResolveContext) -> None:
 
 
 class _Offer(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
-    """Offers each improving refill to the incumbent (progress), stops on cancel."""
+    """Offers each refill found to the incumbent, reporting progress at most once a
+    second; stops on cancel."""
 
     def __init__(self, ctx: Context, model: ScheduleModel, stay: Sequence[int]) -> None:
         super().__init__()
         self.ctx = ctx
         self.model = model
         self.stay = stay
+        self.reported = time.monotonic()
 
     def on_solution_callback(self) -> None:
         if self.ctx.clock.should_stop():
@@ -209,4 +211,7 @@ class _Offer(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
         for (r, s), v in self.model.x.items():
             if self.boolean_value(v):
                 slot_of[r] = s
-        self.ctx.incumbent.offer(slot_of, Phase.REFILL, quiet=True)
+        quiet = time.monotonic() - self.reported < 1.0
+        self.ctx.incumbent.offer(slot_of, Phase.REFILL, quiet=quiet)
+        if not quiet:
+            self.reported = time.monotonic()
