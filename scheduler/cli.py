@@ -1,4 +1,4 @@
-"""The `ketnoi` command line: solve, check, import-dzn, sample.
+"""The `ketnoi` command line: solve, resolve, check, import-dzn, sample.
 
 Exit status: 0 success, 1 a schedule violates a rule (check) or no schedule satisfies the
 event (solve), 2 bad input (the message names the JSON path), 3 an internal error.
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from scheduler.check import check_schedule
-from scheduler.domain import Event, SolveStatus
+from scheduler.domain import Event, Schedule, SolveStatus
 from scheduler.dzn import read_dzn_file
 from scheduler.formats import (
     FormatError,
@@ -25,9 +25,11 @@ from scheduler.formats import (
     event_to_json,
     load_json,
     parse_event,
+    parse_published,
     parse_schedule,
     schedule_to_json,
 )
+from scheduler.resolve import DEFAULT_TIME_LIMIT, resolve
 from scheduler.sample import SampleSpec, generate_event
 from scheduler.solve import InternalError, Progress, SolveParams, solve
 
@@ -52,6 +54,24 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=_solve)
+
+    p = commands.add_parser(
+        "resolve",
+        help="re-solve a changed event from its published schedule, moving as little as possible",
+    )
+    p.add_argument("event", type=Path, help="b2b-event/1 JSON file: the event as it is now")
+    p.add_argument("published", type=Path, help="b2b-schedule/1 JSON file: the published schedule")
+    p.add_argument("-o", "--output", type=Path, help="new schedule file (default: stdout)")
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        default=DEFAULT_TIME_LIMIT,
+        help=f"seconds (default {DEFAULT_TIME_LIMIT:g})",
+    )
+    p.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=_resolve)
 
     p = commands.add_parser("check", help="check a schedule against its event; print metrics")
     p.add_argument("event", type=Path)
@@ -103,9 +123,40 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _solve(args: argparse.Namespace) -> int:
     event = _read_event(args.event)
+    schedule = solve(event, _params(args), on_progress=_progress(args))
+    _write(args.output, dumps(schedule_to_json(schedule, event)))
+    return _report(args, schedule)
+
+
+def _resolve(args: argparse.Namespace) -> int:
+    event = _read_event(args.event)
+    doc = load_json(_read_bytes(args.published))
+    published = parse_published(doc)
+    known = {r.id for r in event.requests}
+    if published and not any(m.request_id in known for m in published):
+        print(
+            f"warning: no meeting of {args.published} is a request of {args.event}: "
+            "is it this event's schedule?",
+            file=sys.stderr,
+        )
+    schedule = resolve(event, published, _params(args), on_progress=_progress(args))
+    _write(args.output, dumps(schedule_to_json(schedule, event)))
+    stats = schedule.stats
+    if stats is not None and not args.quiet:
+        print(
+            f"kept {stats.kept}, moved {stats.moved}, dropped {stats.dropped}, added {stats.added}",
+            file=sys.stderr,
+        )
+    return _report(args, schedule)
+
+
+def _params(args: argparse.Namespace) -> SolveParams:
     if args.time_limit <= 0 or args.workers < 1:
         raise FormatError(["--time-limit must be positive and --workers at least 1"])
+    return SolveParams(time_limit=args.time_limit, workers=args.workers, seed=args.seed)
 
+
+def _progress(args: argparse.Namespace) -> Callable[[Progress], None]:
     def progress(p: Progress) -> None:
         if args.quiet:
             return
@@ -117,9 +168,11 @@ def _solve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
 
-    params = SolveParams(time_limit=args.time_limit, workers=args.workers, seed=args.seed)
-    schedule = solve(event, params, on_progress=progress)
-    _write(args.output, dumps(schedule_to_json(schedule, event)))
+    return progress
+
+
+def _report(args: argparse.Namespace, schedule: Schedule) -> int:
+    """The outcome on stderr; exit 1 when no schedule holds every required meeting."""
     stats = schedule.stats
     if stats is not None:
         if not args.quiet:

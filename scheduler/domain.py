@@ -184,6 +184,12 @@ class ScheduleStats:
     participants_without_meeting: int = 0
     max_participant_breaks: int = 0
     message: str | None = None
+    # A re-solve from a published schedule: its published meetings kept (same slot and
+    # table), moved (another slot or table) and dropped, and the meetings added.
+    kept: int | None = None
+    moved: int | None = None
+    dropped: int | None = None
+    added: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -193,8 +199,37 @@ class Unscheduled:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PublishedMeeting:
+    """A meeting of a published schedule, by its start time rather than a slot index, so
+    that it still means something after the event changed (a session cut, a table gone)."""
+
+    request_id: str
+    start: datetime
+    table_id: str
+    participants: tuple[str, str] | None = None  # who met, when known (for the reasons)
+
+
+class ChangeKind(enum.StrEnum):
+    MOVED = "moved"  # held at another slot or table than published
+    DROPPED = "dropped"  # published, no longer held
+    ADDED = "added"  # held, not in the published schedule
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MeetingChange:
+    """How one meeting differs from the published schedule, and why."""
+
+    request_id: str
+    kind: ChangeKind
+    was: PublishedMeeting | None = None  # where it was published (moved, dropped)
+    now: Meeting | None = None  # where it is held now (moved, added)
+    reason: str = ""  # why it moved or was dropped
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Schedule:
     event_name: str
     meetings: tuple[Meeting, ...]  # sorted by (slot_idx, table_id)
     unscheduled: tuple[Unscheduled, ...] = ()
     stats: ScheduleStats | None = None
+    changes: tuple[MeetingChange, ...] = ()  # against the published schedule of a re-solve

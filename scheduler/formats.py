@@ -16,9 +16,11 @@ from scheduler.domain import (
     PRIORITY_WEIGHTS,
     Event,
     Meeting,
+    MeetingChange,
     MeetingRequest,
     Organisation,
     Participant,
+    PublishedMeeting,
     Schedule,
     ScheduleStats,
     Session,
@@ -661,7 +663,68 @@ def schedule_to_json(schedule: Schedule, event: Event) -> dict[str, Any]:
         }
         if s.message:
             out["stats"]["message"] = s.message
+        for key in ("kept", "moved", "dropped", "added"):
+            if getattr(s, key) is not None:
+                out["stats"][key] = getattr(s, key)
+    if schedule.changes:
+        out["changes"] = [_change_json(c, event) for c in schedule.changes]
     return out
+
+
+def _change_json(change: MeetingChange, event: Event) -> dict[str, Any]:
+    out: dict[str, Any] = {"request": change.request_id, "change": change.kind.value}
+    if change.was is not None:
+        out["was"] = {"start": _time(change.was.start), "table": change.was.table_id}
+    if change.now is not None:
+        out["now"] = {
+            "start": _time(event.slots[change.now.slot_idx].start),
+            "table": change.now.table_id,
+        }
+    if change.reason:
+        out["reason"] = change.reason
+    return out
+
+
+_SCHEDULE_KEYS = {"format", "event", "meetings", "unscheduled", "stats", "changes"}
+
+
+def parse_published(doc: object) -> tuple[PublishedMeeting, ...]:
+    """The meetings of a decoded `b2b-schedule/1` document by start time, for a re-solve.
+
+    No event is needed: the event may have changed since the schedule was published, so a
+    start that is no longer a slot, or an unknown request or table, is for the re-solve to
+    explain, not an error. A request placed twice is one.
+    """
+    problems = _Problems()
+    r = _Reader(problems)
+    try:
+        _check_format(r, doc, SCHEDULE_FORMAT)
+        r.obj(doc, _SCHEDULE_KEYS, {"format", "meetings"})
+    except _Invalid:
+        problems.raise_if_any()
+    assert isinstance(doc, dict)
+
+    def meeting(value: object) -> PublishedMeeting:
+        m = r.obj(value, {"request", "start", "table"}, {"request", "start", "table"})
+        return PublishedMeeting(
+            request_id=r.field(m, "request", r.string, ""),
+            start=r.field(m, "start", r.time, datetime.min),
+            table_id=r.field(m, "table", r.string, ""),
+        )
+
+    meetings: list[PublishedMeeting] = []
+    with problems.at("meetings"), suppress(_Invalid):
+        meetings = r.array(doc["meetings"], meeting)
+        first: dict[str, int] = {}
+        for i, m in enumerate(meetings):
+            if m.request_id in first:
+                with problems.at(i), problems.at("request"):
+                    problems.add(
+                        f'request "{m.request_id}" is already placed in meetings[{first[m.request_id]}]'
+                    )
+            first.setdefault(m.request_id, i)
+    problems.raise_if_any()
+    return tuple(meetings)
 
 
 def parse_schedule(doc: object, event: Event | None = None) -> Schedule:
@@ -675,7 +738,7 @@ def parse_schedule(doc: object, event: Event | None = None) -> Schedule:
     slot_by_start = event.slot_by_start() if event else {}
     try:
         _check_format(r, doc, SCHEDULE_FORMAT)
-        r.obj(doc, {"format", "event", "meetings", "unscheduled", "stats"}, {"format", "meetings"})
+        r.obj(doc, _SCHEDULE_KEYS, {"format", "meetings"})
     except _Invalid:
         problems.raise_if_any()
     assert isinstance(doc, dict)
@@ -735,9 +798,17 @@ def _parse_stats(doc: dict[str, Any]) -> ScheduleStats | None:
             participants_without_meeting=int(doc.get("participants_without_meeting", 0)),
             max_participant_breaks=int(doc.get("max_participant_breaks", 0)),
             message=doc.get("message"),
+            kept=_optional_int(doc.get("kept")),
+            moved=_optional_int(doc.get("moved")),
+            dropped=_optional_int(doc.get("dropped")),
+            added=_optional_int(doc.get("added")),
         )
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def _optional_int(value: object) -> int | None:
+    return None if value is None else int(value)  # type: ignore[call-overload]
 
 
 def dumps(doc: Mapping[str, Any]) -> str:

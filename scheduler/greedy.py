@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from scheduler.assignment import UNSCHEDULED
 from scheduler.problem import Problem
@@ -80,13 +80,20 @@ def first_come_first_served(problem: Problem, order: Iterable[int] | None = None
     return occ.slot_of
 
 
-def packing_greedy(problem: Problem) -> list[int]:
+def packing_greedy(problem: Problem, start: Sequence[int] | None = None) -> list[int]:
     """Required, then heavier, then harder-to-place requests first; each into the slot that
-    keeps both participants' days most compact (fewest new breaks, then earliest)."""
+    keeps both participants' days most compact (fewest new breaks, then earliest).
+
+    With `start` (a slot per request), its meetings stay where they are and the greedy
+    fills the capacity they leave.
+    """
     occ = Occupancy(problem)
+    for r, s in enumerate(start or ()):
+        if s != UNSCHEDULED:
+            occ.place(r, s)
     cap = problem.max_breaks
     order = sorted(
-        (r for r in problem.requests if r.slots),
+        (r for r in problem.requests if r.slots and occ.slot_of[r.idx] == UNSCHEDULED),
         key=lambda r: (not r.required, -r.weight, len(r.slots), r.idx),
     )
     for req in order:

@@ -36,6 +36,8 @@ class Phase(enum.StrEnum):
     LOCAL_SEARCH = "compact"  # Kempe-chain moves that never change which meetings are held
     NEIGHBOURHOODS = "improve"  # CP-SAT re-solves a few participants' days or a few slots
     RESULT = "result"  # tables, reasons, the independent check
+    KEEP = "keep"  # re-solve: which published meetings stay at their slot
+    REFILL = "refill"  # re-solve: CP-SAT fills the capacity the changes freed
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -51,7 +51,8 @@ class Problem:
         return [r for r in self.requests if r.slots]
 
 
-def _free_slots(person: Participant, slots: tuple[Slot, ...]) -> set[int]:
+def free_slots(person: Participant, slots: tuple[Slot, ...]) -> set[int]:
+    """The slots a participant attends: in a session they attend, overlapping no unavailable range."""
     return {
         s.idx
         for s in slots
@@ -71,7 +72,7 @@ def compile_event(event: Event) -> Problem:
     res_idx = {name: i for i, name in enumerate(resource_names)}
     hosts = event.host_table_of()
     pooled_tables = event.pooled_table_count
-    free = [_free_slots(p, slots) for p in event.participants]
+    free = [free_slots(p, slots) for p in event.participants]
     max_meetings = tuple(
         len(slots) if p.max_meetings is None else p.max_meetings for p in event.participants
     )

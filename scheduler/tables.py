@@ -3,20 +3,27 @@
 A meeting with a host participant is held at the host's table. Pooled meetings are placed
 slot by slot so that people stay put: each meeting first tries the table one of its two
 participants sat at last (the busier participant first, as they have more moves to lose),
-and only then takes a free table.
+and only then takes a free table. A re-solve first gives meetings the tables they were
+published at (`wanted`, in its order: kept meetings before moved ones).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from scheduler.assignment import UNSCHEDULED
 from scheduler.problem import Problem
 
 
-def assign_tables(problem: Problem, slot_of: Sequence[int]) -> list[str]:
-    """Table id per request ("" for a request left out). Assumes pooled capacity holds."""
+def assign_tables(
+    problem: Problem, slot_of: Sequence[int], wanted: Mapping[int, str] | None = None
+) -> list[str]:
+    """Table id per request ("" for a request left out). Assumes pooled capacity holds.
+
+    `wanted` (request index -> pooled table id) is honoured where that table is free in the
+    meeting's slot, claims taken in the mapping's order.
+    """
     event = problem.event
     host_table = event.host_table_of()
     ids = problem.participant_ids
@@ -36,13 +43,25 @@ def assign_tables(problem: Problem, slot_of: Sequence[int]) -> list[str]:
         else:
             by_slot[s].append(req.idx)
 
+    claims: dict[int, list[int]] = defaultdict(list)
+    wanted = wanted or {}
+    for r in wanted:
+        if slot_of[r] != UNSCHEDULED and not table_of[r]:
+            claims[slot_of[r]].append(r)
     last_table: dict[int, str] = {}
     for s in sorted(by_slot):
         requests = [problem.requests[r] for r in by_slot[s]]
         requests.sort(key=lambda q: (-max(meetings_of[q.a], meetings_of[q.b]), q.idx))
         free = set(pooled)
+        for r in claims[s]:
+            claimed = wanted[r]
+            if claimed in free:
+                free.discard(claimed)
+                table_of[r] = claimed
         waiting = []
         for req in requests:
+            if table_of[req.idx]:
+                continue
             people = sorted((req.a, req.b), key=lambda who: -meetings_of[who])
             preferred = [last_table[who] for who in people if who in last_table]
             table = next((t for t in preferred if t in free), None)

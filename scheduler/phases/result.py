@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 
 from scheduler.assignment import UNSCHEDULED
@@ -17,13 +18,16 @@ class InternalError(RuntimeError):
     """The solver produced a schedule the independent checker rejects: a bug, never input."""
 
 
-def build_schedule(ctx: Context) -> Schedule:
-    """The incumbent as a Schedule, accepted by scheduler/check.py or an InternalError."""
+def build_schedule(ctx: Context, wanted_tables: Mapping[int, str] | None = None) -> Schedule:
+    """The incumbent as a Schedule, accepted by scheduler/check.py or an InternalError.
+
+    `wanted_tables` (request index -> table, see tables.assign_tables) keeps meetings at
+    the tables they were published at."""
     p = ctx.problem
     inc = ctx.incumbent
     slot_of = inc.slot_of
     status = inc.status()
-    tables = assign_tables(p, slot_of)
+    tables = assign_tables(p, slot_of, wanted_tables)
     meetings = sorted(
         (
             Meeting(request_id=req.id, slot_idx=slot_of[req.idx], table_id=tables[req.idx])

@@ -10,6 +10,7 @@ from scheduler.assignment import UNSCHEDULED
 from scheduler.check import check_schedule
 from scheduler.domain import (
     Event,
+    Meeting,
     MeetingRequest,
     Participant,
     Schedule,
@@ -17,10 +18,12 @@ from scheduler.domain import (
     Table,
     TimeRange,
 )
+from scheduler.greedy import packing_greedy
 from scheduler.incumbent import Incumbent
 from scheduler.phases.context import Clock, Context
 from scheduler.problem import compile_event
 from scheduler.solve import SolveParams, solve
+from scheduler.tables import assign_tables
 
 DAY = datetime(2026, 11, 19, 9, 0)
 # Unit tests are reproducible: one worker, fixed seed, instances that solve to OPTIMAL.
@@ -109,3 +112,25 @@ def slots_by_id(ctx: Context, **slot_of_request: int) -> list[int]:
     for req in ctx.problem.requests:
         out[req.idx] = slot_of_request.get(req.id, UNSCHEDULED)
     return out
+
+
+def greedy_schedule(ev: Event) -> Schedule:
+    """A valid schedule in milliseconds (the packing greedy, tables assigned): a published
+    version to re-solve from when its quality does not matter."""
+    problem = compile_event(ev)
+    slot_of = packing_greedy(problem)
+    tables = assign_tables(problem, slot_of)
+    meetings = tuple(
+        sorted(
+            (
+                Meeting(request_id=r.id, slot_idx=slot_of[r.idx], table_id=tables[r.idx])
+                for r in problem.requests
+                if slot_of[r.idx] != UNSCHEDULED
+            ),
+            key=lambda m: (m.slot_idx, m.table_id),
+        )
+    )
+    schedule = Schedule(event_name=ev.name, meetings=meetings)
+    result = check_schedule(ev, schedule)
+    assert result.ok, result.violations
+    return schedule

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from bench.paths import jair_dir
+from scheduler.formats import dumps, read_event_file, schedule_to_json
+from tests.scheduler.factories import greedy_schedule
 
 SAMPLES = Path(__file__).parents[2] / "samples"
 JAIR = jair_dir()
@@ -106,3 +108,54 @@ def test_sample_is_deterministic_and_valid(tmp_path: Path) -> None:
     doc = json.loads(first.stdout)
     assert len(doc["participants"]) >= 20
     assert len({s["start"][:10] for s in doc["event"]["sessions"]}) == 2
+
+
+def _published_tiny(tmp_path: Path) -> Path:
+    """A published schedule of the tiny sample (the greedy's), as a file."""
+    event = read_event_file(SAMPLES / "tiny.json")
+    path = tmp_path / "published.json"
+    path.write_text(dumps(schedule_to_json(greedy_schedule(event), event)))
+    return path
+
+
+def test_resolve_of_a_changed_event_writes_a_valid_schedule(tmp_path: Path) -> None:
+    doc = json.loads((SAMPLES / "tiny.json").read_text())
+    doc["requests"] = doc["requests"][1:]  # one request withdrawn
+    changed = tmp_path / "event.json"
+    changed.write_text(json.dumps(doc))
+    out = tmp_path / "new.json"
+    result = ketnoi("resolve", changed, _published_tiny(tmp_path), "-o", out, "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    assert ketnoi("check", changed, out).returncode == 0
+
+
+def test_resolve_prints_what_changed(tmp_path: Path) -> None:
+    published = _published_tiny(tmp_path)
+    out = tmp_path / "new.json"
+    result = ketnoi("resolve", SAMPLES / "tiny.json", published, "-o", out, "--workers", "1")
+    kept = len(json.loads(published.read_text())["meetings"])
+    assert f"kept {kept}, moved 0, dropped 0" in result.stderr
+
+
+def test_resolve_refuses_an_event_given_as_the_published_schedule(tmp_path: Path) -> None:
+    out = tmp_path / "new.json"
+    result = ketnoi("resolve", SAMPLES / "tiny.json", SAMPLES / "tiny.json", "-o", out)
+    assert (result.returncode, result.stderr.strip()) == (
+        2,
+        'error: format: expected "b2b-schedule/1", got "b2b-event/1"',
+    )
+    assert not out.exists()
+
+
+def test_resolve_warns_when_the_published_schedule_is_of_another_event(tmp_path: Path) -> None:
+    other = tmp_path / "other.json"
+    other.write_text(
+        json.dumps(
+            {
+                "format": "b2b-schedule/1",
+                "meetings": [{"request": "X1", "start": "2026-11-19T08:30", "table": "T01"}],
+            }
+        )
+    )
+    result = ketnoi("resolve", SAMPLES / "tiny.json", other, "--workers", "1", "--quiet")
+    assert f"warning: no meeting of {other} is a request of" in result.stderr

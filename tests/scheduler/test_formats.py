@@ -5,20 +5,26 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from scheduler.domain import Event, PublishedMeeting, Schedule
 from scheduler.formats import (
     FormatError,
     event_to_json,
     load_json,
     parse_event,
+    parse_published,
     parse_schedule,
     schedule_to_json,
 )
-from tests.scheduler.factories import solved
+from scheduler.resolve import published_meetings, resolve
+from scheduler.solve import SolveParams
+from tests.scheduler.factories import EXACT, greedy_schedule, solved
 
 SAMPLES = Path(__file__).parents[2] / "samples"
 TINY: dict[str, Any] = json.loads((SAMPLES / "tiny.json").read_text())
@@ -144,3 +150,68 @@ def test_a_document_of_another_kind_is_named_as_such() -> None:
     with pytest.raises(FormatError) as raised:
         parse_schedule({"format": "b2b-event/1", "event": {}})
     assert raised.value.problems == ['format: expected "b2b-schedule/1", got "b2b-event/1"']
+
+
+# --- re-solve: published schedules in, changes out --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def resolved_tiny() -> tuple[Event, Schedule]:
+    """The tiny sample re-solved from a greedy schedule after its first request was withdrawn."""
+    event = parse_event(TINY)
+    changed = replace(event, requests=event.requests[1:])
+    published = published_meetings(greedy_schedule(event), event)
+    return changed, resolve(changed, published, EXACT)
+
+
+def test_a_plain_solve_writes_no_change_counts() -> None:
+    event = parse_event(TINY)
+    doc = schedule_to_json(solved(event, SolveParams(time_limit=1, workers=1)), event)
+    assert not {"kept", "moved", "dropped", "added"} & doc["stats"].keys()
+
+
+def test_a_resolve_writes_its_change_counts_in_stats(resolved_tiny: tuple[Event, Schedule]) -> None:
+    event, schedule = resolved_tiny
+    stats = schedule_to_json(schedule, event)["stats"]
+    assert schedule.stats is not None
+    assert [stats[k] for k in ("kept", "moved", "dropped", "added")] == [
+        schedule.stats.kept,
+        schedule.stats.moved,
+        schedule.stats.dropped,
+        schedule.stats.added,
+    ]
+
+
+def test_a_dropped_meeting_is_written_with_where_it_was_and_why(
+    resolved_tiny: tuple[Event, Schedule],
+) -> None:
+    event, schedule = resolved_tiny
+    first = TINY["requests"][0]["id"]
+    (dropped,) = [c for c in schedule_to_json(schedule, event)["changes"] if c["request"] == first]
+    assert (dropped["change"], dropped["reason"]) == ("dropped", "the request was withdrawn")
+
+
+def test_change_counts_survive_a_round_trip(resolved_tiny: tuple[Event, Schedule]) -> None:
+    event, schedule = resolved_tiny
+    back = parse_schedule(json.loads(json.dumps(schedule_to_json(schedule, event))), event)
+    assert back.stats is not None and schedule.stats is not None
+    assert (back.stats.kept, back.stats.added) == (schedule.stats.kept, schedule.stats.added)
+
+
+def test_published_meetings_are_read_by_time_without_an_event() -> None:
+    doc = {
+        "format": "b2b-schedule/1",
+        "meetings": [{"request": "R1", "start": "2026-11-19T07:05", "table": "gone"}],
+    }
+    assert parse_published(doc) == (
+        PublishedMeeting(request_id="R1", start=datetime(2026, 11, 19, 7, 5), table_id="gone"),
+    )
+
+
+def test_a_request_published_twice_is_refused_with_its_path() -> None:
+    meeting = {"request": "R1", "start": "2026-11-19T09:00", "table": "T01"}
+    with pytest.raises(FormatError) as raised:
+        parse_published({"format": "b2b-schedule/1", "meetings": [meeting, meeting]})
+    assert raised.value.problems == [
+        'meetings[1].request: request "R1" is already placed in meetings[0]'
+    ]

@@ -12,6 +12,7 @@ def test_scheduler_imports_no_web_or_database_code() -> None:
         "import json, sys\n"
         "import scheduler.cli, scheduler.solve, scheduler.check, scheduler.formats\n"
         "import scheduler.matching, scheduler.text\n"
+        "import scheduler.resolve, scheduler.walkin\n"
         "print(json.dumps(sorted(sys.modules)))\n"
     )
     modules = json.loads(subprocess.check_output([sys.executable, "-c", code], text=True))
