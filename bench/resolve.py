@@ -206,7 +206,7 @@ def rows(only: set[str] | None, seeds: int) -> list[str]:
 
 def _medians(name: str, scenario: str, results: list[dict[str, Any]]) -> str:
     def median(key: str) -> float:
-        return statistics.median(r[key] for r in results)
+        return float(statistics.median(r[key] for r in results))
 
     def median_pct(key: str, of: str) -> str:
         shares = [100 * r[key] / r[of] for r in results if r[of]]
