@@ -19,11 +19,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bench import baseline_matching as today
 from bench.fit_events import CATALOGUE, FitEvent, FitSpec, generate
 from scheduler.domain import Organisation
 from scheduler.matching import Context, Profile, Role, fit, profile_of, rank_key
 from scheduler.matching.concepts import find_products
-from web.usecases import scoring as today
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -101,7 +101,7 @@ def _needs(doc: dict[str, object]) -> today.Needs:
 
 
 def _candidate(n: int, doc: dict[str, object]) -> today.Candidate:
-    """As web.portal.services.suggestions builds one."""
+    """As the portal built one for the baseline score."""
 
     def strings(key: str) -> tuple[str, ...]:
         value = doc.get(key)

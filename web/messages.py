@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from web.i18n import N_, _
+import babel
+
+from web.i18n import N_, _, get_locale
 from web.usecases.errors import Msg
 
 CATALOGUE: dict[str, str] = {
@@ -95,6 +97,39 @@ CATALOGUE: dict[str, str] = {
     "move.not_a_slot": N_("{t} is not the start of a slot."),
     "move.unknown_table": N_("Unknown table “{t}”."),
     "move.breaks_rules": N_("This move breaks a rule, nothing was changed:"),
+    # matchmaking: a fit explained to a buyer or the organiser (about a supplier)...
+    "match.makes": N_("makes {offered}"),
+    "match.makes_as": N_("makes {offered} ({wanted})"),
+    "match.makes_none": N_("makes none of: {needs}"),
+    "match.holds": N_("holds {certification}"),
+    "match.lacks": N_("{certification} needed: holds {held}"),
+    "match.lacks_all": N_("{certification} needed: holds no certification"),
+    "match.sector_other": N_("not in {sectors}"),
+    "match.speaks": N_("speaks {language}"),
+    "match.seeks_sectors": N_("seeks buyers in {value}"),
+    "match.seeks_countries": N_("seeks buyers from {value}"),
+    "match.seeks_products": N_("seeks buyers of {value}"),
+    "match.seeks_languages": N_("seeks buyers who speak {value}"),
+    "match.seeks_sizes": N_("seeks {value} buyers"),
+    "match.seeks_other": N_("seeks other buyers: {values}"),
+    # ... and to a supplier (about a buyer)
+    "match.needs_you_make": N_("needs {wanted}: you make {offered}"),
+    "match.needs_not_yours": N_("needs {needs}: not among your products"),
+    "match.requires_you_hold": N_("requires {certification}: you hold it"),
+    "match.you_lack": N_("{certification} needed: you hold {held}"),
+    "match.you_lack_all": N_("{certification} needed: you hold no certification"),
+    "match.looks_elsewhere": N_("looks for suppliers in {sectors}"),
+    "match.both_speak": N_("you both speak {language}"),
+    "match.you_seek": N_("what you seek: {value}"),
+    "match.not_what_you_seek": N_("not what you seek: {values}"),
+    # ... and to both
+    "match.sector": N_("sector {sector}"),
+    "match.interpreter": N_("{language} through the event's interpreter"),
+    "match.no_language": N_("no common language"),
+    "match.country": N_("from {country}"),
+    "match.country_other": N_("not from {countries}"),
+    "match.size": N_("size {size}"),
+    "match.size_other": N_("not {sizes}"),
 }
 
 
@@ -104,8 +139,30 @@ def text(message: Msg) -> str:
     template = CATALOGUE.get(message.code)
     if template is None:
         return message.code
-    params = {k: text(v) if isinstance(v, Msg) else v for k, v in message.params.items()}
+    params = {k: _param(k, v) for k, v in message.params.items()}
     return _(template).format(**params)
+
+
+def _param(name: str, value: object) -> object:
+    """A parameter as the reader reads it: a message translated, a `language` code named in
+    the reader's language ("ko" -> "Korean", "tiếng Hàn")."""
+    if isinstance(value, Msg):
+        return text(value)
+    if name == "language" and isinstance(value, str):
+        return language_name(value)
+    return value
+
+
+def language_name(code: str) -> str:
+    """The name of the language `code` in the current locale; the code if it is unknown."""
+    try:
+        name: str | None = babel.Locale.parse(get_locale()).languages.get(code.strip().lower())
+    except (ValueError, babel.UnknownLocaleError):
+        return code
+    if not name:
+        return code
+    # mid-sentence, Vietnamese writes "tiếng Hàn" where Babel names it "Tiếng Hàn"
+    return name[0].lower() + name[1:] if get_locale() == "vi" else name
 
 
 def texts(messages: Iterable[Msg]) -> str:

@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import NaiveDatetime
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint, text
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint, event, text
 from sqlmodel import Field, SQLModel
+
+from scheduler.text import fold
 
 
 def utcnow() -> datetime:
@@ -115,6 +117,9 @@ class Organisation(SQLModel, table=True):
     # {"sectors": [...], "products": [...], "certifications": [...], "languages": [...]}
     looking_for: dict[str, list[str]] = _json({})
     extra: dict[str, Any] = _json({})  # unknown b2b-event/1 keys, kept for export
+    # folded name and id / profile text, kept up to date on every write (see search_keys)
+    search_key: str = ""
+    profile_key: str = ""
 
 
 class Participant(SQLModel, table=True):
@@ -132,6 +137,7 @@ class Participant(SQLModel, table=True):
     locale: str | None = None
     token_version: int = 0  # bump to invalidate the participant's portal links
     extra: dict[str, Any] = _json({})
+    search_key: str = ""  # folded name, e-mail and id, kept up to date on every write
 
 
 class MeetingRequest(SQLModel, table=True):
@@ -230,3 +236,40 @@ class ApiToken(SQLModel, table=True):
     token_hash: str = Field(unique=True, index=True)  # sha256 hex of the token
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     last_used_at: NaiveDatetime | None = None
+
+
+# --- search keys ---------------------------------------------------------------------------
+# Names are searched without their accents and case ("nguyen" finds "Nguyễn", "d" finds "đ")
+# the same way on SQLite and PostgreSQL: each row keeps the folded text it is found by
+# (scheduler.text.fold), written by the ORM on every insert and update, whatever the entry
+# path; web.usecases.search compares it with the folded query.
+
+
+def search_key(*texts: str | None) -> str:
+    return fold(" ".join(t for t in texts if t))
+
+
+def participant_keys(row: Participant) -> None:
+    row.search_key = search_key(row.name, row.email, row.ext_id)
+
+
+def organisation_keys(row: Organisation) -> None:
+    row.search_key = search_key(row.name, row.ext_id)
+    row.profile_key = search_key(
+        row.description,
+        *(row.products or ()),
+        *(row.sectors or ()),
+        *(row.certifications or ()),
+    )
+
+
+@event.listens_for(Participant, "before_insert")
+@event.listens_for(Participant, "before_update")
+def _participant_written(_mapper: object, _connection: object, row: Participant) -> None:
+    participant_keys(row)
+
+
+@event.listens_for(Organisation, "before_insert")
+@event.listens_for(Organisation, "before_update")
+def _organisation_written(_mapper: object, _connection: object, row: Organisation) -> None:
+    organisation_keys(row)

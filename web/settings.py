@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     solve_time_limit: float = 30.0
     solve_workers: int = 2
     page_size: int = 25
+    catalogue_page_size: int = 12  # cards per page of the participants' catalogue
     secure_cookies: bool = False
     base_url: str = "http://127.0.0.1:8000"
 

@@ -165,3 +165,21 @@ def fresh_supplier(app: FastAPI, buyer_ext: str) -> m.Participant:
 def request_count(app: FastAPI) -> int:
     with Session(app.state.engine) as session:
         return len(session.exec(select(m.MeetingRequest)).all())
+
+
+def set_profile(app: FastAPI, org_ext: str, **values: object) -> None:
+    """Overwrite fields of an organisation's profile (products, certifications, looking_for...)."""
+    with Session(app.state.engine) as session:
+        org = session.exec(select(m.Organisation).where(m.Organisation.ext_id == org_ext)).one()
+        for key, value in values.items():
+            setattr(org, key, value)
+        session.add(org)
+        session.commit()
+
+
+def clear_requests(app: FastAPI) -> None:
+    """No request between anyone: every pair is a fresh one."""
+    with Session(app.state.engine) as session:
+        for row in session.exec(select(m.MeetingRequest)):
+            session.delete(row)
+        session.commit()

@@ -1,5 +1,5 @@
-"""The event's Portal tab: participants' sign-in links (copy, e-mail all, renew) and
-suggested meetings turned into requests in bulk."""
+"""The event's Portal tab: participants' sign-in links (copy, e-mail all, renew), suggested
+meetings turned into requests in bulk, and the market (supply against demand)."""
 
 from __future__ import annotations
 
@@ -46,6 +46,14 @@ def renew_link(db: Db, event: PublishEvent, participant_id: int) -> Response:
 def suggestions(request: Request, db: Db, event: ReadEvent, created: int = -1) -> Response:
     context = {"event": event, "rows": matching.for_organiser(db, event.id), "created": created}
     return render(request, "organiser/portal/suggestions.html", context)
+
+
+@router.get("/market")
+def market(request: Request, db: Db, event: ReadEvent) -> Response:
+    """Supply against demand: qualified suppliers and requests per buyer, holders per
+    required certification."""
+    context = {"event": event, "market": matching.market_view(db, event.id)}
+    return render(request, "organiser/portal/market.html", context)
 
 
 @router.post("/suggestions")

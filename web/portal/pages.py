@@ -8,32 +8,35 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from web.http.deps import Db, Me, Participant, get_links
+from web.http.deps import Db, Me, Participant, SettingsDep, get_links
+from web.http.responses import is_htmx
 from web.http.sessions import csrf_protect
 from web.http.templating import render
-from web.usecases import calendars, catalogue, matching, profiles, requests, tokens
+from web.usecases import calendars, catalogue, profiles, requests, tokens
 from web.usecases.errors import Invalid, Msg, NotFound
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 MAX_FIELD = 2000  # characters kept of one profile field
 
 
-def page(
+def portal_page(
     request: Request,
     db: Db,
     me: Participant | None,
     template: str,
     context: Mapping[str, object],
     status_code: int = 200,
+    block: str | None = None,
 ) -> Response:
-    """A portal page, with the participant, their organisation and side, and their event."""
+    """A portal page, with the participant, their organisation and side, and their event;
+    for htmx, only `block` of it."""
     base = {
         "me": me,
         "my_org": profiles.organisation_of(db, me) if me else None,
         "role": requests.role_of(db, me) if me else "",
         "event": profiles.event_of(db, me) if me else None,
     }
-    return render(request, template, {**base, **context}, status_code=status_code)
+    return render(request, template, {**base, **context}, block=block, status_code=status_code)
 
 
 @router.get("/p/")
@@ -43,7 +46,7 @@ def home(request: Request, me: Me, db: Db) -> Response:
         "rows": calendars.agenda(db, me),
         "feed": tokens.feed_url(links.base_url, links.secret, me),
     }
-    return page(request, db, me, "portal/agenda.html", context)
+    return portal_page(request, db, me, "portal/agenda.html", context)
 
 
 @router.get("/p/agenda")
@@ -56,24 +59,88 @@ def catalogue_page(
     request: Request,
     me: Me,
     db: Db,
+    settings: SettingsDep,
     q: str = "",
     sector: str = "",
     certification: str = "",
     country: str = "",
     language: str = "",
+    order: str = "",
+    page: int = 1,
 ) -> Response:
     filters = catalogue.Filters(
-        q[:200], sector[:200], certification[:200], country[:200], language[:50]
+        q[:200],
+        sector[:200],
+        certification[:200],
+        country[:200],
+        language[:50],
+        catalogue.Order.FIT if order == catalogue.Order.FIT else catalogue.Order.NAME,
     )
-    requested = {r.other.id for r in requests.my_requests(db, me) if not r.incoming or r.mutual}
-    context = {
-        "cards": catalogue.catalogue(db, me, filters),
-        "suggestions": matching.suggestions(db, me),
-        "facets": catalogue.facets(db, me),
+    result = catalogue.catalogue(db, me, filters, page, settings.catalogue_page_size)
+    context: dict[str, object] = {
+        "result": result,
         "f": filters,
-        "requested": requested,
+        "query": _query(filters),
+        "closed": _closed(db, me),
     }
-    return page(request, db, me, "portal/catalogue.html", context)
+    if not is_htmx(request):
+        suggested, unstated = catalogue.suggested(db, me)
+        context |= {
+            "suggestions": suggested,
+            "unstated": unstated,
+            "facets": catalogue.facets(db, me),
+        }
+    return portal_page(request, db, me, "portal/catalogue.html", context, block="results")
+
+
+def _query(f: catalogue.Filters) -> dict[str, str]:
+    """The filters as they go into a link (the defaults left out)."""
+    values = {
+        "q": f.q,
+        "sector": f.sector,
+        "certification": f.certification,
+        "country": f.country,
+        "language": f.language,
+        "order": "" if f.order is catalogue.Order.NAME else f.order.value,
+    }
+    return {k: v for k, v in values.items() if v}
+
+
+@router.get("/p/catalogue/{participant_id}")
+def counterpart(request: Request, me: Me, db: Db, participant_id: int, form: int = 0) -> Response:
+    """One counterpart's card; `form=1` opens the request form in it (on demand, one card
+    at a time, instead of a form in every card)."""
+    return _card(request, db, me, participant_id, open_form=bool(form))
+
+
+def _card(
+    request: Request,
+    db: Db,
+    me: Participant,
+    participant_id: int,
+    *,
+    open_form: bool,
+    error: Msg | None = None,
+    form: Mapping[str, str] | None = None,
+    status_code: int = 200,
+    sent: bool = False,
+) -> Response:
+    context = {
+        "card": catalogue.card(db, me, participant_id),
+        "sent": sent,
+        "open_form": open_form,
+        "error": error,
+        "form": form or {},
+        "closed": _closed(db, me),
+    }
+    return portal_page(
+        request, db, me, "portal/counterpart.html", context, status_code, block="card"
+    )
+
+
+def _closed(db: Db, me: Participant) -> bool:
+    event = profiles.event_of(db, me)
+    return requests.requests_closed(event) if event else True
 
 
 def _requests_page(
@@ -88,7 +155,7 @@ def _requests_page(
         "sent_count": sum(1 for r in rows if not r.incoming),
         "closed": requests.requests_closed(event) if event else True,
     }
-    return page(request, db, me, "portal/requests.html", context, status_code)
+    return portal_page(request, db, me, "portal/requests.html", context, status_code)
 
 
 @router.get("/p/requests")
@@ -110,10 +177,27 @@ def create_request(
     priority: Annotated[str, Form()] = "2",
     note: Annotated[str, Form()] = "",
 ) -> Response:
+    """Send a request. From a catalogue card (htmx), the card answers in place: with the
+    request made, or with the form and what is wrong; otherwise the requests page."""
+    target = _number(to)
     try:
-        requests.send_request(db, me, _number(to), requests.parse_priority(priority) or 0, note)
+        requests.send_request(db, me, target, requests.parse_priority(priority) or 0, note)
     except Invalid as refused:
+        if is_htmx(request):
+            form = {"priority": priority, "note": note}
+            return _card(
+                request,
+                db,
+                me,
+                target,
+                open_form=True,
+                error=refused.message,
+                form=form,
+                status_code=422,
+            )
         return _requests_page(request, me, db, refused.message, 422)
+    if is_htmx(request):
+        return _card(request, db, me, target, open_form=False, sent=True)
     return RedirectResponse("/p/requests", status_code=303)
 
 
@@ -134,7 +218,7 @@ def answer_request(request: Request, me: Me, db: Db, ext_id: str, action: str) -
 def _profile_page(request: Request, me: Participant, db: Db, **context: object) -> Response:
     status = int(str(context.pop("status_code", 200)))
     context = {"errors": {}, "sessions": profiles.session_ids(db, me.event_id)} | context
-    return page(request, db, me, "portal/profile.html", context, status)
+    return portal_page(request, db, me, "portal/profile.html", context, status)
 
 
 @router.get("/p/profile")

@@ -13,7 +13,7 @@ from web.http.deps import Db, LinksDep, PostmanDep, secret
 from web.http.limits import LoginLimiter
 from web.http.sessions import csrf_protect
 from web.i18n import set_locale_cookie
-from web.portal.pages import page
+from web.portal.pages import portal_page
 from web.usecases import notifications, tokens
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
@@ -25,7 +25,7 @@ LINK = "portal/link.html"
 def sign_in(request: Request, token: str, db: Db) -> Response:
     person = tokens.participant_of_login(db, secret(request), token)
     if person is None:
-        return page(request, db, None, LINK, {"expired": True}, status_code=403)
+        return portal_page(request, db, None, LINK, {"expired": True}, status_code=403)
     sessions.sign_in_participant(request, tokens.session_mark(person))
     response = RedirectResponse("/p/", status_code=303)
     if person.locale:
@@ -41,7 +41,7 @@ def sign_out(request: Request) -> Response:
 
 @router.get("/p/link")
 def link_form(request: Request, db: Db) -> Response:
-    return page(request, db, None, LINK, {})
+    return portal_page(request, db, None, LINK, {})
 
 
 @router.post("/p/link")
@@ -58,8 +58,8 @@ def link_send(
     key = email.strip().casefold()[:320]
     if limiter.blocked(key):  # someone is flooding an inbox through this form
         log.warning("sign-in link requests for %s rate-limited", key)
-        return page(request, db, None, LINK, {"sent": True})
+        return portal_page(request, db, None, LINK, {"sent": True})
     limiter.fail(key)
     for person in notifications.participants_with_email(db, email[:320]):
         notifications.send_login_link(db, person, postman, links)
-    return page(request, db, None, LINK, {"sent": True})
+    return portal_page(request, db, None, LINK, {"sent": True})

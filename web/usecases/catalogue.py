@@ -1,13 +1,22 @@
-"""The portal's catalogue: the other side of the event, filtered, and the filter values."""
+"""The portal's catalogue: the other side of the event as cards, filtered, ordered by fit (or
+name) and paged; the filter values; one counterpart's card; my suggestions as cards."""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
 from web import models as m
+from web.usecases import matching, search
+from web.usecases.errors import Msg, NotFound
 from web.usecases.requests import other_role, role_of
+
+
+class Order(enum.StrEnum):
+    NAME = "name"  # by organisation, then person: a directory
+    FIT = "fit"  # best fit first (the matching score); people without a side last
 
 
 @dataclass
@@ -17,22 +26,50 @@ class Filters:
     certification: str = ""
     country: str = ""
     language: str = ""
+    order: Order = Order.NAME
+
+    def narrowed(self) -> bool:
+        return bool(self.q or self.sector or self.certification or self.country or self.language)
 
 
 @dataclass
 class Card:
     person: m.Participant
     org: m.Organisation | None
+    fit: matching.Explained | None = None
+
+    @property
+    def languages(self) -> list[str]:
+        """The person's languages, then their organisation's."""
+        own = list(self.person.languages or ())
+        return own + [x for x in (self.org.languages if self.org else ()) if x not in own]
 
 
-def counterparts(db: Session, me: m.Participant) -> list[Card]:
-    """Everyone `me` may ask for a meeting: the other side (anyone if `me` has no side)."""
-    rows = db.exec(
+@dataclass
+class Page:
+    cards: list[Card]
+    total: int
+    page: int
+    pages: int
+
+
+def counterparts(db: Session, me: m.Participant, q: str = "") -> list[Card]:
+    """Everyone `me` may ask for a meeting (the other side; anyone if `me` has no side)
+    whose name, organisation or profile holds every word of `q` (web.usecases.search)."""
+    query = (
         select(m.Participant, m.Organisation)
         .join(m.Organisation, col(m.Participant.organisation_id) == m.Organisation.id, isouter=True)
         .where(m.Participant.event_id == me.event_id, m.Participant.id != me.id)
-        .order_by(col(m.Organisation.name), col(m.Participant.name))
-    ).all()
+    )
+    found = search.matches(
+        q,
+        col(m.Participant.search_key),
+        col(m.Organisation.search_key),
+        col(m.Organisation.profile_key),
+    )
+    if found is not None:
+        query = query.where(found)
+    rows = db.exec(query.order_by(col(m.Organisation.name), col(m.Participant.name))).all()
     wanted = other_role(role_of(db, me))
     return [Card(p, o) for p, o in rows if wanted is None or (o is not None and o.role == wanted)]
 
@@ -41,32 +78,65 @@ def _has(values: list[str] | None, wanted: str) -> bool:
     return not wanted or wanted.casefold() in {v.casefold() for v in values or ()}
 
 
-def catalogue(db: Session, me: m.Participant, f: Filters) -> list[Card]:
-    """The other side of the event, filtered (all filters must hold; q is free text)."""
-    out = []
-    q = f.q.strip().casefold()
-    for card in counterparts(db, me):
-        o = card.org
-        langs = list(card.person.languages or ()) + list(o.languages if o else ())
-        country_ok = not f.country or (
-            o is not None and (o.country or "").casefold() == f.country.casefold()
+def _kept(card: Card, f: Filters) -> bool:
+    o = card.org
+    country_ok = not f.country or (
+        o is not None and (o.country or "").casefold() == f.country.casefold()
+    )
+    return (
+        country_ok
+        and _has(o.sectors if o else [], f.sector)
+        and _has(o.certifications if o else [], f.certification)
+        and _has(card.languages, f.language)
+    )
+
+
+def catalogue(db: Session, me: m.Participant, f: Filters, page: int = 1, size: int = 12) -> Page:
+    """One page of the other side matching every filter, each card with its fit to me."""
+    fits = matching.fits(db, me)
+    cards = [c for c in counterparts(db, me, f.q) if _kept(c, f)]
+    for c in cards:
+        c.fit = fits.get(c.person.id)
+    if f.order is Order.FIT:
+        # best fit first; people without a side (no fit) after, in name order (stable sort)
+        cards.sort(key=lambda c: (c.fit is None, c.fit.rank if c.fit else ()))
+    size = max(1, size)
+    pages = max(1, -(-len(cards) // size))
+    page = min(max(1, page), pages)
+    return Page(
+        cards=cards[(page - 1) * size : page * size], total=len(cards), page=page, pages=pages
+    )
+
+
+def card(db: Session, me: m.Participant, participant_id: int) -> Card:
+    """One counterpart I may ask for a meeting, with its fit; NotFound for anyone else."""
+    other = db.get(m.Participant, participant_id)
+    if other is None or other.event_id != me.event_id or other.id == me.id:
+        raise NotFound(Msg("participant.not_found"))
+    org = db.get(m.Organisation, other.organisation_id) if other.organisation_id else None
+    wanted = other_role(role_of(db, me))
+    if wanted is not None and (org is None or org.role != wanted):
+        raise NotFound(Msg("participant.not_found"))
+    return Card(other, org, matching.fits(db, me).get(other.id))
+
+
+def suggested(db: Session, me: m.Participant) -> tuple[list[Card], tuple[str, ...]]:
+    """My suggestions as cards, and the profile fields that would improve them."""
+    found = matching.suggestions(db, me)
+    people = {
+        p.id: (p, o)
+        for p, o in db.exec(
+            select(m.Participant, m.Organisation)
+            .join(
+                m.Organisation,
+                col(m.Participant.organisation_id) == m.Organisation.id,
+                isouter=True,
+            )
+            .where(col(m.Participant.id).in_([pid for pid, _fit in found.found]))
         )
-        if not (
-            _has(o.sectors if o else [], f.sector)
-            and _has(o.certifications if o else [], f.certification)
-            and country_ok
-            and _has(langs, f.language)
-        ):
-            continue
-        if q:
-            words = [card.person.name]
-            if o:
-                words += [o.name, o.description, o.country or "", *o.products, *o.sectors]
-                words += o.certifications
-            if q not in " ".join(words).casefold():
-                continue
-        out.append(card)
-    return out
+    }
+    cards = [Card(*people[pid], fit=fit) for pid, fit in found.found if pid in people]
+    return cards, found.unstated
 
 
 def facets(db: Session, me: m.Participant) -> dict[str, list[str]]:
@@ -75,14 +145,13 @@ def facets(db: Session, me: m.Participant) -> dict[str, list[str]]:
     certs: set[str] = set()
     countries: set[str] = set()
     langs: set[str] = set()
-    for card in counterparts(db, me):
-        langs.update(card.person.languages or ())
-        if card.org:
-            sectors.update(card.org.sectors or ())
-            certs.update(card.org.certifications or ())
-            langs.update(card.org.languages or ())
-            if card.org.country:
-                countries.add(card.org.country)
+    for c in counterparts(db, me):
+        langs.update(c.languages)
+        if c.org:
+            sectors.update(c.org.sectors or ())
+            certs.update(c.org.certifications or ())
+            if c.org.country:
+                countries.add(c.org.country)
     return {
         "sectors": sorted(sectors),
         "certifications": sorted(certs),

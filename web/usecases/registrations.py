@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from sqlmodel import Session, col, func, or_, select
+from sqlmodel import Session, col, func, select
 
 from scheduler.domain import TimeRange
 from web import models as m
+from web.usecases import search
 from web.usecases.availability import parse_range
 from web.usecases.errors import Invalid, Msg, NotFound
 from web.usecases.mapper import sessions_of, time_ranges
@@ -441,18 +442,9 @@ def search_participants(
         )
         .where(m.Participant.event_id == event_id)
     )
-    if q.strip():
-        # % and _ in the search text are literal characters, not wildcards
-        text = q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        like = f"%{text}%"
-        query = query.where(
-            or_(
-                func.lower(m.Participant.name).like(like, escape="\\"),
-                func.lower(m.Participant.email).like(like, escape="\\"),
-                func.lower(m.Participant.ext_id).like(like, escape="\\"),
-                func.lower(m.Organisation.name).like(like, escape="\\"),
-            )
-        )
+    found = search.matches(q, col(m.Participant.search_key), col(m.Organisation.search_key))
+    if found is not None:
+        query = query.where(found)
     if role:
         query = query.where(m.Organisation.role == role)
     if country:

@@ -13,13 +13,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import true, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, or_, select
 
 from scheduler.domain import DEFAULT_PRIORITY, PRIORITY_WEIGHTS
 from web import models as m
 from web.models import RequestStatus
+from web.usecases import search as names
 from web.usecases.errors import Invalid, Msg, NotFound
 from web.usecases.registrations import ImportReport, RowProblem, read_table, split_list
 
@@ -273,7 +274,10 @@ def search(
     page: int = 1,
     size: int = 25,
 ) -> RequestPage:
-    """One page of the event's requests matching the filters (page clamped to 1..pages)."""
+    """One page of the event's requests matching the filters (page clamped to 1..pages).
+
+    `who`: a participant's id finds their requests; any other text finds the requests of
+    everyone whose name, e-mail, id or organisation's name contains it (web.usecases.search)."""
     a, b = aliased(m.Participant), aliased(m.Participant)
     query = (
         select(m.MeetingRequest, a, b)
@@ -286,7 +290,7 @@ def search(
     if priority.strip():  # one of PRIORITIES; any other value matches nothing
         query = query.where(m.MeetingRequest.priority == (parse_priority(priority) or 0))
     if who.strip():
-        query = query.where((a.ext_id == who.strip()) | (b.ext_id == who.strip()))
+        query = query.where(_either_side(session, event_id, who.strip(), a, b))
     if unscheduled:  # not placed in the newest schedule version
         newest = session.exec(
             select(m.ScheduleVersion.id)
@@ -304,6 +308,27 @@ def search(
         query.order_by(col(m.MeetingRequest.ext_id)).offset((page - 1) * size).limit(size)
     ).all()
     return RequestPage(rows=list(rows), total=total, page=page, pages=pages)
+
+
+def _either_side(
+    session: Session, event_id: int, who: str, a: type[m.Participant], b: type[m.Participant]
+) -> Any:
+    """Requests from or to the participant whose id is `who`, else from or to anyone `who`
+    names: an id is exact, so "B001-1" is not also "B001-10"."""
+    ids = session.exec(
+        select(m.Participant.id).where(
+            m.Participant.event_id == event_id, func.lower(m.Participant.ext_id) == who.lower()
+        )
+    ).all()
+    if ids:
+        return col(a.id).in_(ids) | col(b.id).in_(ids)
+    found = names.matches(who, col(m.Participant.search_key), col(m.Organisation.search_key))
+    named = (
+        select(m.Participant.id)
+        .join(m.Organisation, col(m.Participant.organisation_id) == m.Organisation.id, isouter=True)
+        .where(m.Participant.event_id == event_id, found if found is not None else true())
+    )
+    return col(a.id).in_(named) | col(b.id).in_(named)
 
 
 # --- the organiser's form ----------------------------------------------------------------------

@@ -1,6 +1,8 @@
-"""Pure scoring of how well a counterpart fits what a buyer looks for, with the reasons.
+"""The baseline of the matching benchmark: the portal's first "suggested for you" score, kept
+to measure scheduler.matching against (the web app no longer uses it).
 
-Pure: plain data in, plain data out. Weights: a required certification 3, a sector 2, a
+A counterpart's fit to what a buyer looks for, with the reasons. Pure: plain data in, plain
+data out. Weights: a required certification 3, a sector 2, a
 product 2, a language 1; the score is the matched share of the weight of what was asked for.
 """
 

@@ -1,8 +1,8 @@
-"""'Suggested for you' scoring (web.usecases.scoring): pure, no database."""
+"""The matching benchmark's baseline score (bench.baseline_matching): pure, no database."""
 
 from __future__ import annotations
 
-from web.usecases.scoring import Candidate, Kind, Needs, Reason, score, suggest
+from bench.baseline_matching import Candidate, Kind, Needs, Reason, score, suggest
 
 NEEDS = Needs(
     sectors=("auto-parts",),
