@@ -243,6 +243,7 @@ def profile_save(
     want_products: Annotated[str, Form()] = "",
     want_certifications: Annotated[str, Form()] = "",
     want_languages: Annotated[str, Form()] = "",
+    want_countries: Annotated[str, Form()] = "",
     unavailable: Annotated[str, Form()] = "",
     sessions: Annotated[list[str] | None, Form()] = None,
     has_sessions: Annotated[str, Form()] = "",

@@ -16,7 +16,10 @@ from sqlmodel import Session, col, select
 from scheduler import domain
 from web import models as m
 
-LOOKING_FOR_KEYS = ("sectors", "products", "certifications", "languages")
+# what an organisation looks for in the other side (scheduler.matching.Wants): a buyer its
+# suppliers' sectors, products, required certifications, languages, countries and sizes; a
+# supplier the buyers it seeks by sector, country, product, language and size
+LOOKING_FOR_KEYS = ("sectors", "products", "certifications", "languages", "countries", "sizes")
 
 
 def normalise_looking_for(value: object) -> dict[str, list[str]]:

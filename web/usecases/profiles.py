@@ -11,6 +11,12 @@ from web.usecases.availability import parse_range
 from web.usecases.errors import Invalid, Msg
 
 MAX_MEETINGS = 100  # a participant's own cap; organisers may set more
+# the `looking_for` keys each side states on its profile ("want_<key>" fields): what a buyer
+# needs from suppliers, and the buyers a supplier seeks
+WANTS = {
+    "buyer": ("sectors", "products", "certifications", "languages"),
+    "supplier": ("sectors", "countries", "products", "languages"),
+}
 
 
 def organisation_of(db: Session, person: m.Participant) -> m.Organisation | None:
@@ -84,9 +90,10 @@ def update_profile(
         org.sectors = _split(form.get("sectors", ""))
         org.certifications = _split(form.get("certifications", ""))
         org.languages = _split(form.get("org_languages", ""))
-        if org.role == "buyer":
-            org.looking_for = {
-                key: _split(form.get("want_" + key, "")) for key in mapper.LOOKING_FOR_KEYS
+        keys = WANTS.get(org.role or "", ())
+        if keys:
+            org.looking_for = dict(org.looking_for or {}) | {
+                key: _split(form.get("want_" + key, "")) for key in keys
             }
         db.add(org)
     db.commit()

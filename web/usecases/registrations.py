@@ -41,7 +41,11 @@ COLUMNS = (
     "description",
     "looking_for_sectors",
     "looking_for_certifications",
+    "looking_for_products",
+    "looking_for_countries",
 )
+# what an organisation looks for in the other side: the `looking_for_<key>` columns
+LOOKING_FOR = ("sectors", "certifications", "products", "countries")
 MAX_MEETINGS = 10_000  # a participant's max_meetings above this is surely a typo
 LIST_COLUMNS = {
     "sectors",
@@ -51,6 +55,8 @@ LIST_COLUMNS = {
     "sessions",
     "looking_for_sectors",
     "looking_for_certifications",
+    "looking_for_products",
+    "looking_for_countries",
 }
 EXAMPLE = {
     "participant_id": "S001-1",
@@ -71,6 +77,8 @@ EXAMPLE = {
     "description": "",
     "looking_for_sectors": "",
     "looking_for_certifications": "",
+    "looking_for_products": "",
+    "looking_for_countries": "",
 }
 
 
@@ -297,10 +305,9 @@ def save_registration(session: Session, event_id: int, reg: Registration) -> tup
         "description": v["description"] or (org.description if org else ""),
     }
     looking = dict(org.looking_for) if org and org.looking_for else {}
-    if v["looking_for_sectors"]:
-        looking["sectors"] = v["looking_for_sectors"]
-    if v["looking_for_certifications"]:
-        looking["certifications"] = v["looking_for_certifications"]
+    for key in LOOKING_FOR:
+        if v["looking_for_" + key]:
+            looking[key] = v["looking_for_" + key]
     org_values["looking_for"] = looking
     languages = sorted(set(org.languages if org else []) | set(v["languages"]))
     org_values["languages"] = languages
@@ -391,9 +398,7 @@ def registration_values(session: Session, person: m.Participant) -> dict[str, st
         "max_meetings": "" if person.max_meetings is None else str(person.max_meetings),
         "host_table": table.ext_id if table else "",
         "description": org.description if org else "",
-        "looking_for_sectors": "; ".join(looking.get("sectors", [])),
-        "looking_for_certifications": "; ".join(looking.get("certifications", [])),
-    }
+    } | {"looking_for_" + key: "; ".join(looking.get(key, [])) for key in LOOKING_FOR}
 
 
 def template_csv() -> bytes:

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from tests.web.helpers import csrf, domain_event, load_tiny, person, signed_in
+from tests.web.helpers import csrf, domain_event, load_tiny, person, set_profile, signed_in
 from web import models as m
 
 BUYER_FORM = {
@@ -57,9 +57,30 @@ def test_saving_my_profile_leaves_others_untouched(app: FastAPI) -> None:
     assert person(app, "B002-1").name == "Lan Pham"
 
 
-def test_a_supplier_has_no_looking_for_section(app: FastAPI) -> None:
+def _looking_for(app: FastAPI, ext_id: str) -> dict[str, list[str]]:
+    with Session(app.state.engine) as session:
+        org = session.get(m.Organisation, person(app, ext_id).organisation_id)
+        assert org is not None  # every sample participant has one
+        return org.looking_for
+
+
+def test_a_supplier_says_which_buyers_it_seeks(app: FastAPI) -> None:
     load_tiny(app)
-    assert "want_sectors" not in signed_in(app, "S001-1").get("/p/profile").text
+    _save(signed_in(app, "S001-1"), name="Hung Tran", want_countries="KR, JP")
+    assert _looking_for(app, "S001-1")["countries"] == ["KR", "JP"]
+
+
+def test_a_supplier_requires_no_certification_of_buyers(app: FastAPI) -> None:
+    load_tiny(app)
+    assert 'name="want_certifications"' not in signed_in(app, "S001-1").get("/p/profile").text
+
+
+def test_saving_keeps_what_the_form_does_not_show(app: FastAPI) -> None:
+    """A buyer's `looking_for.sizes` (from an import) survives saving the profile."""
+    load_tiny(app)
+    set_profile(app, "B001", looking_for={"sizes": ["large"]})
+    _save(signed_in(app, "B001-1"), **BUYER_FORM)
+    assert _looking_for(app, "B001-1")["sizes"] == ["large"]
 
 
 def test_the_profile_offers_every_session(app: FastAPI) -> None:
