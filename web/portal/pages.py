@@ -76,20 +76,20 @@ def catalogue_page(
         language[:50],
         catalogue.Order.FIT if order == catalogue.Order.FIT else catalogue.Order.NAME,
     )
-    result = catalogue.catalogue(db, me, filters, page, settings.catalogue_page_size)
-    context: dict[str, object] = {
-        "result": result,
+    # suggestions head the unfiltered first page, which htmx never swaps in
+    suggest = not is_htmx(request) and not filters.narrowed() and page <= 1
+    view = catalogue.browse(
+        db, me, filters, page, settings.catalogue_page_size, with_suggestions=suggest
+    )
+    context = {
+        "result": view.page,
+        "suggestions": view.suggestions,
+        "unstated": view.unstated,
+        "facets": view.facets,
         "f": filters,
         "query": _query(filters),
         "closed": _closed(db, me),
     }
-    if not is_htmx(request):
-        suggested, unstated = catalogue.suggested(db, me)
-        context |= {
-            "suggestions": suggested,
-            "unstated": unstated,
-            "facets": catalogue.facets(db, me),
-        }
     return portal_page(request, db, me, "portal/catalogue.html", context, block="results")
 
 

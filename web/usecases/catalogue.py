@@ -91,10 +91,32 @@ def _kept(card: Card, f: Filters) -> bool:
     )
 
 
-def catalogue(db: Session, me: m.Participant, f: Filters, page: int = 1, size: int = 12) -> Page:
-    """One page of the other side matching every filter, each card with its fit to me."""
-    fits = matching.fits(db, me)
-    cards = [c for c in counterparts(db, me, f.q) if _kept(c, f)]
+@dataclass
+class View:
+    """What the catalogue page shows."""
+
+    page: Page
+    suggestions: list[Card]  # empty when not asked for
+    unstated: tuple[str, ...]  # profile fields that would improve my suggestions
+    facets: dict[str, list[str]]
+
+
+def browse(
+    db: Session,
+    me: m.Participant,
+    f: Filters,
+    page: int = 1,
+    size: int = 12,
+    *,
+    with_suggestions: bool = True,
+) -> View:
+    """One page of the other side matching every filter, each card with its fit to me; my
+    suggestions (when asked) and the filter values."""
+    snap = matching.snapshot(db, me.event_id)
+    everyone = counterparts(db, me)
+    cards = everyone if not f.q.strip() else counterparts(db, me, f.q)
+    cards = [c for c in cards if _kept(c, f)]
+    fits = matching.fits(db, me, snap)
     for c in cards:
         c.fit = fits.get(c.person.id)
     if f.order is Order.FIT:
@@ -103,9 +125,19 @@ def catalogue(db: Session, me: m.Participant, f: Filters, page: int = 1, size: i
     size = max(1, size)
     pages = max(1, -(-len(cards) // size))
     page = min(max(1, page), pages)
-    return Page(
+    shown = Page(
         cards=cards[(page - 1) * size : page * size], total=len(cards), page=page, pages=pages
     )
+    suggested: list[Card] = []
+    unstated: tuple[str, ...] = ()
+    if with_suggestions:
+        found = matching.suggestions(db, me, snap=snap)
+        by_id = {c.person.id: c for c in everyone}
+        suggested = [
+            Card(by_id[pid].person, by_id[pid].org, fit) for pid, fit in found.found if pid in by_id
+        ]
+        unstated = found.unstated
+    return View(page=shown, suggestions=suggested, unstated=unstated, facets=_facets(everyone))
 
 
 def card(db: Session, me: m.Participant, participant_id: int) -> Card:
@@ -120,32 +152,13 @@ def card(db: Session, me: m.Participant, participant_id: int) -> Card:
     return Card(other, org, matching.fits(db, me).get(other.id))
 
 
-def suggested(db: Session, me: m.Participant) -> tuple[list[Card], tuple[str, ...]]:
-    """My suggestions as cards, and the profile fields that would improve them."""
-    found = matching.suggestions(db, me)
-    people = {
-        p.id: (p, o)
-        for p, o in db.exec(
-            select(m.Participant, m.Organisation)
-            .join(
-                m.Organisation,
-                col(m.Participant.organisation_id) == m.Organisation.id,
-                isouter=True,
-            )
-            .where(col(m.Participant.id).in_([pid for pid, _fit in found.found]))
-        )
-    }
-    cards = [Card(*people[pid], fit=fit) for pid, fit in found.found if pid in people]
-    return cards, found.unstated
-
-
-def facets(db: Session, me: m.Participant) -> dict[str, list[str]]:
+def _facets(everyone: list[Card]) -> dict[str, list[str]]:
     """Values offered in the filter drop-downs."""
     sectors: set[str] = set()
     certs: set[str] = set()
     countries: set[str] = set()
     langs: set[str] = set()
-    for c in counterparts(db, me):
+    for c in everyone:
         langs.update(c.languages)
         if c.org:
             sectors.update(c.org.sectors or ())

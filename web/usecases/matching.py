@@ -244,10 +244,12 @@ class Suggestions:
     unstated: tuple[str, ...]
 
 
-def suggestions(db: Session, me: m.Participant, limit: int = SUGGESTIONS) -> Suggestions:
+def suggestions(
+    db: Session, me: m.Participant, limit: int = SUGGESTIONS, snap: Snapshot | None = None
+) -> Suggestions:
     """The counterparts that fit me best, one per organisation, without anyone I already
-    requested, was requested by, declined or met."""
-    snap = snapshot(db, me.event_id)
+    requested, was requested by, declined or met. `snap`: the event, if already read."""
+    snap = snap or snapshot(db, me.event_id)
     mine = snap.profiles.get(me.id)
     if mine is None:
         return Suggestions([], ("role",))
@@ -270,9 +272,9 @@ def suggestions(db: Session, me: m.Participant, limit: int = SUGGESTIONS) -> Sug
     return Suggestions(found, unstated(mine))
 
 
-def fits(db: Session, me: m.Participant) -> dict[int, Explained]:
+def fits(db: Session, me: m.Participant, snap: Snapshot | None = None) -> dict[int, Explained]:
     """How every counterpart fits me (by participant id), past contacts marked."""
-    snap = snapshot(db, me.event_id)
+    snap = snap or snapshot(db, me.event_id)
     mine = snap.profiles.get(me.id)
     if mine is None:
         return {}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from tests.conftest import OrganiserClient
-from tests.web.helpers import SECRET, load_tiny, person, signed_in
+from tests.web.helpers import SECRET, clear_requests, load_tiny, person, set_profile, signed_in
 from web import models as m
 from web.usecases import tokens
 
@@ -78,6 +80,41 @@ def test_a_pair_with_a_request_is_no_longer_suggested(
     organiser_client.post_form(f"/events/{event_id}/portal/suggestions", {"pair": pair})
     page = organiser_client.get(f"/events/{event_id}/portal/suggestions").text
     assert f'value="{pair}"' not in page
+
+
+def test_suggestions_say_why_a_supplier_fits(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = load_tiny(app)
+    clear_requests(app)
+    set_profile(app, "B001", looking_for={"products": ["springs"]})
+    page = organiser_client.get(f"/events/{event_id}/portal/suggestions").text
+    assert "makes springs" in page
+
+
+def test_suggestions_name_a_missing_certification(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = load_tiny(app)
+    set_profile(
+        app, "B001", looking_for={"products": ["springs"], "certifications": ["IATF 16949"]}
+    )
+    page = organiser_client.get(f"/events/{event_id}/portal/suggestions").text
+    assert "IATF 16949 needed: holds no certification" in page
+
+
+def test_the_market_shows_each_buyer(app: FastAPI, organiser_client: OrganiserClient) -> None:
+    event_id = load_tiny(app)
+    page = organiser_client.get(f"/events/{event_id}/portal/market").text
+    assert [f'data-organisation="B00{n}"' in page for n in (1, 2, 3)] == [True, True, True]
+
+
+def test_the_market_shows_each_required_certification(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = load_tiny(app)
+    page = organiser_client.get(f"/events/{event_id}/portal/market").text
+    assert re.findall(r'data-certification="([^"]+)"', page) == ["IATF 16949", "ISO 9001"]
 
 
 def test_renewing_without_csrf_token_is_refused(
