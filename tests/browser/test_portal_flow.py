@@ -1,5 +1,5 @@
 """The participant's flow in Chromium: a buyer signs in by link, filters the catalogue and
-requests three suppliers; suppliers accept one and decline one; the organiser solves and
+requests three suppliers from their cards; suppliers accept one and decline one; the organiser solves and
 publishes; the buyer sees the agenda and downloads the .ics. Screenshots: portal-*.png (see SCREENSHOTS in conftest)."""
 
 from __future__ import annotations
@@ -56,21 +56,19 @@ def test_participant_flow(live_server: str, tmp_path: Path) -> None:
         buyer = _as(browser, live_server, links["B002-1"])
         expect(buyer.locator("#not-published")).to_be_visible()
         shot(buyer, "not-published")
-        # catalogue: filter by certification, request three suppliers
+        # catalogue: filter by certification, request three suppliers from their cards
         buyer.click("text=Catalogue")
         buyer.select_option("select[name=certification]", "ISO 9001")
-        buyer.click("#filters button")
-        rows = buyer.locator("#catalogue tr[data-participant]")
-        expect(rows).to_have_count(3)
-        shot(buyer, "catalogue")
+        cards = buyer.locator("#catalogue article[data-participant]")
+        expect(cards).to_have_count(3)
         buyer.goto(live_server + "/p/catalogue")
         for ext, priority in (("S001-1", "3"), ("S004-1", "2"), ("S006-1", "1")):
-            row = buyer.locator(f'#catalogue tr[data-participant="{ext}"]')
-            row.locator("select[name=priority]").select_option(priority)
-            row.locator("input[name=note]").fill(f"Hello {ext}")
-            row.locator("button").click()
-            expect(buyer).to_have_url(live_server + "/p/requests")
-            buyer.goto(live_server + "/p/catalogue")
+            card = buyer.locator(f'#catalogue article[data-participant="{ext}"]')
+            card.locator(".open-request").click()
+            card.locator("select[name=priority]").select_option(priority)
+            card.locator("input[name=note]").fill(f"Hello {ext}")
+            card.locator("button", has_text="Send request").click()
+            expect(card.locator(".badge.relation")).to_have_text("requested")
         buyer.goto(live_server + "/p/requests")
         expect(buyer.locator("#requests .state", has_text="pending")).to_have_count(3)
         shot(buyer, "requests")

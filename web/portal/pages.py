@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -27,6 +28,7 @@ def portal_page(
     context: Mapping[str, object],
     status_code: int = 200,
     block: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     """A portal page, with the participant, their organisation and side, and their event;
     for htmx, only `block` of it."""
@@ -36,7 +38,14 @@ def portal_page(
         "role": requests.role_of(db, me) if me else "",
         "event": profiles.event_of(db, me) if me else None,
     }
-    return render(request, template, {**base, **context}, block=block, status_code=status_code)
+    return render(
+        request,
+        template,
+        {**base, **context},
+        block=block,
+        status_code=status_code,
+        headers=headers,
+    )
 
 
 @router.get("/p/")
@@ -76,8 +85,8 @@ def catalogue_page(
         language[:50],
         catalogue.Order.FIT if order == catalogue.Order.FIT else catalogue.Order.NAME,
     )
-    # suggestions head the unfiltered first page, which htmx never swaps in
-    suggest = not is_htmx(request) and not filters.narrowed() and page <= 1
+    # suggestions head the unfiltered first page (they do not follow the filters)
+    suggest = not filters.narrowed() and page <= 1
     view = catalogue.browse(
         db, me, filters, page, settings.catalogue_page_size, with_suggestions=suggest
     )
@@ -90,7 +99,12 @@ def catalogue_page(
         "query": _query(filters),
         "closed": _closed(db, me),
     }
-    return portal_page(request, db, me, "portal/catalogue.html", context, block="results")
+    # the address bar keeps the filters, without the empty ones the form also sends
+    query = urlencode(_query(filters) | ({"page": str(view.page.page)} if page > 1 else {}))
+    address = {"HX-Push-Url": "/p/catalogue" + ("?" + query if query else "")}
+    return portal_page(
+        request, db, me, "portal/catalogue.html", context, block="results", headers=address
+    )
 
 
 def _query(f: catalogue.Filters) -> dict[str, str]:

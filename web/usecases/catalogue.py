@@ -96,7 +96,7 @@ class View:
     """What the catalogue page shows."""
 
     page: Page
-    suggestions: list[Card]  # empty when not asked for
+    suggestions: list[Card] | None  # None when not asked for
     unstated: tuple[str, ...]  # profile fields that would improve my suggestions
     facets: dict[str, list[str]]
 
@@ -128,7 +128,7 @@ def browse(
     shown = Page(
         cards=cards[(page - 1) * size : page * size], total=len(cards), page=page, pages=pages
     )
-    suggested: list[Card] = []
+    suggested: list[Card] | None = None
     unstated: tuple[str, ...] = ()
     if with_suggestions:
         found = matching.suggestions(db, me, snap=snap)

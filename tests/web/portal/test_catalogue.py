@@ -20,7 +20,7 @@ HTMX = {"HX-Request": "true"}
 
 def _results(page: str) -> list[str]:
     """The participants on the listed cards, in order (not the suggestions above them)."""
-    return CARD.findall(page.split('id="results"', 1)[1])
+    return CARD.findall(page.split('id="catalogue"', 1)[1])
 
 
 def _rename(app: FastAPI, names: dict[str, str]) -> None:
@@ -95,14 +95,14 @@ def test_the_next_page_link_keeps_the_filters(make_app: Callable[..., FastAPI]) 
 def test_htmx_gets_only_the_results(app: FastAPI) -> None:
     load_tiny(app)
     page = signed_in(app, "B001-1").get("/p/catalogue", headers=HTMX).text
-    assert (page.lstrip().startswith('<section id="results">'), "<html" in page) == (True, False)
+    assert (page.lstrip().startswith('<div id="results">'), "<html" in page) == (True, False)
 
 
 def test_best_fit_first_orders_the_cards_by_score(app: FastAPI) -> None:
     load_tiny(app)
     set_profile(app, "B001", looking_for={"products": ["springs"]})
     page = signed_in(app, "B001-1").get("/p/catalogue", params={"order": "fit"}).text
-    section = page.split('id="results"', 1)[1]
+    section = page.split('id="catalogue"', 1)[1]
     scores = [int(s) for s in re.findall(r'<span class="score[^"]*"[^>]*>(\d+) %', section)]
     assert (len(scores), scores) == (10, sorted(scores, reverse=True))
 

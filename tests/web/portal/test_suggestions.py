@@ -19,7 +19,7 @@ def _setup(app: FastAPI) -> None:
 
 
 def _suggestions(page: str) -> str:
-    return html.unescape(page.split('id="suggestions"', 1)[1].split('id="results"', 1)[0])
+    return html.unescape(page.split('id="suggestions"', 1)[1].split('id="everyone"', 1)[0])
 
 
 def test_a_supplier_reads_the_certification_it_lacks(app: FastAPI) -> None:
