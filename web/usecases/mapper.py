@@ -51,11 +51,13 @@ def event_of(
     *,
     for_solver: bool = False,
     fixed: dict[str, datetime] | None = None,
+    with_requests: bool = True,
 ) -> domain.Event:
     """The domain Event of an event row.
 
     `for_solver=True` keeps only the requests the solver schedules (`solver_requests`);
-    `fixed` pins requests (by ext_id) to a slot start, overriding their stored `fixed`.
+    `fixed` pins requests (by ext_id) to a slot start, overriding their stored `fixed`;
+    `with_requests=False` leaves the requests out (who is who, without what they asked).
     """
     event = db.get(m.Event, event_id)
     if event is None:
@@ -93,7 +95,7 @@ def event_of(
         )
     )
     query = select(m.MeetingRequest).where(m.MeetingRequest.event_id == event_id)
-    requests = list(db.exec(query.order_by(col(m.MeetingRequest.ext_id))))
+    requests = list(db.exec(query.order_by(col(m.MeetingRequest.ext_id)))) if with_requests else []
     if for_solver:
         requests = solver_requests(requests)
     kept = {r.ext_id for r in requests}

@@ -13,9 +13,8 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, col, or_, select
 
-from scheduler import domain
 from scheduler.matching import (
     Code,
     Context,
@@ -34,7 +33,7 @@ from scheduler.matching import (
     unstated,
 )
 from web import models as m
-from web.usecases import calendars, mapper
+from web.usecases import mapper
 from web.usecases.errors import Msg
 
 SUGGESTIONS = 6  # shown to a participant: the first screen, not a second catalogue
@@ -169,8 +168,7 @@ class Snapshot:
 
 
 def snapshot(db: Session, event_id: int) -> Snapshot:
-    published = calendars.published(db, event_id)
-    event = published.event if published else mapper.event_of(db, event_id)
+    event = mapper.event_of(db, event_id, with_requests=False)
     rows = db.exec(
         select(m.Participant.id, m.Participant.ext_id, m.Participant.organisation_id).where(
             m.Participant.event_id == event_id
@@ -187,18 +185,21 @@ def snapshot(db: Session, event_id: int) -> Snapshot:
         profiles=profiles,
         organisation={pid: org for pid, _ext, org in rows},
         context=context_of(event),
-        met=frozenset(_met(event, published.schedule, row_of) if published else ()),
+        met=_met(db, event_id),
     )
 
 
-def _met(
-    event: domain.Event, schedule: domain.Schedule, row_of: dict[str, int]
-) -> Iterable[frozenset[int]]:
-    requests = event.request_by_id()
-    for meeting in schedule.meetings:
-        r = requests.get(meeting.request_id)
-        if r is not None:
-            yield frozenset((row_of[r.from_id], row_of[r.to_id]))
+def _met(db: Session, event_id: int) -> frozenset[frozenset[int]]:
+    """The pairs that meet in the published schedule."""
+    pairs = db.exec(
+        select(m.Meeting.from_id, m.Meeting.to_id)
+        .join(m.ScheduleVersion, col(m.Meeting.version_id) == m.ScheduleVersion.id)
+        .where(
+            m.ScheduleVersion.event_id == event_id,
+            m.ScheduleVersion.status == m.VersionStatus.PUBLISHED,
+        )
+    )
+    return frozenset(frozenset((a, b)) for a, b in pairs if a is not None and b is not None)
 
 
 def relations(db: Session, snap: Snapshot, me: m.Participant) -> dict[int, Relation]:
@@ -310,10 +311,15 @@ def for_organiser(db: Session, event_id: int, per_buyer: int = PER_BUYER) -> lis
     orgs = {
         o.id: o for o in db.exec(select(m.Organisation).where(m.Organisation.event_id == event_id))
     }
-    paired = {
-        frozenset((r.from_id, r.to_id))
-        for r in db.exec(select(m.MeetingRequest).where(m.MeetingRequest.event_id == event_id))
-    } | snap.met
+    partners: dict[int, set[int]] = {}
+    pairs = db.exec(
+        select(m.MeetingRequest.from_id, m.MeetingRequest.to_id).where(
+            m.MeetingRequest.event_id == event_id
+        )
+    )
+    for a, b in [*pairs, *(tuple(pair) for pair in snap.met)]:
+        partners.setdefault(a, set()).add(b)
+        partners.setdefault(b, set()).add(a)
     suppliers = [p for p in snap.profiles.values() if p.role is Role.SUPPLIER]
     by_ext = {p.id: pid for pid, p in snap.profiles.items()}
     out: list[Offer] = []
@@ -324,8 +330,8 @@ def for_organiser(db: Session, event_id: int, per_buyer: int = PER_BUYER) -> lis
     for buyer in buyers:
         contacts = {
             snap.profiles[pid].id: Relation.REQUESTED_BY_ME
-            for pid in snap.profiles
-            if frozenset((buyer, pid)) in paired
+            for pid in partners.get(buyer, ())
+            if pid in snap.profiles
         }
         seen: set[int | None] = set()
         taken = 0
@@ -383,7 +389,7 @@ class MarketView:
 
 def market_view(db: Session, event_id: int) -> MarketView:
     """Supply against demand, counted in organisations."""
-    event = mapper.event_of(db, event_id)
+    event = mapper.event_of(db, event_id, with_requests=False)
     rows = {
         o.ext_id: o
         for o in db.exec(select(m.Organisation).where(m.Organisation.event_id == event_id))
