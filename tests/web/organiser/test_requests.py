@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, select
@@ -141,3 +143,17 @@ def test_reloading_the_import_address_goes_back_to_the_list(
     event_id = load_tiny(app)
     response = organiser_client.get(f"/events/{event_id}/requests/import", follow_redirects=False)
     assert response.headers["location"] == f"/events/{event_id}/requests"
+
+
+def test_the_participant_filter_finds_a_name_typed_without_accents(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    """S006-1 (in R00008 and R00020 of the tiny sample) renamed "Mai Đặng"."""
+    event_id = load_tiny(app)
+    with Session(app.state.engine) as session:
+        supplier = session.exec(select(m.Participant).where(m.Participant.ext_id == "S006-1")).one()
+        supplier.name = "Mai Đặng"
+        session.add(supplier)
+        session.commit()
+    page = organiser_client.get(f"/events/{event_id}/requests", params={"who": "Mai Dang"}).text
+    assert re.findall(r">(R\d{5})</a>", page) == ["R00008", "R00020"]
