@@ -53,12 +53,15 @@ def _requests_of(event: tuple[Session, int], who: str) -> set[str]:
 
 
 def _requests_with(session: Session, ext_ids: set[str]) -> set[str]:
+    """The requests from or to any of `ext_ids` (some, or the comparison would prove nothing)."""
     ids = {p.id for p in session.exec(select(m.Participant)) if p.ext_id in ext_ids}
-    return {
+    found = {
         r.ext_id
         for r in session.exec(select(m.MeetingRequest))
         if r.from_id in ids or r.to_id in ids
     }
+    assert found, "the sample gives these participants requests"
+    return found
 
 
 @pytest.mark.parametrize("query", ["nguyen", "Nguyễn", "NGUYEN", "nguyễn"])
