@@ -109,7 +109,7 @@ CATALOGUE: dict[str, str] = {
     "match.seeks_sectors": N_("seeks buyers in {value}"),
     "match.seeks_countries": N_("seeks buyers from {value}"),
     "match.seeks_products": N_("seeks buyers of {value}"),
-    "match.seeks_languages": N_("seeks buyers who speak {value}"),
+    "match.seeks_languages": N_("seeks buyers who speak {language}"),
     "match.seeks_sizes": N_("seeks {value} buyers"),
     "match.seeks_other": N_("seeks other buyers: {values}"),
     # ... and to a supplier (about a buyer)
@@ -121,6 +121,7 @@ CATALOGUE: dict[str, str] = {
     "match.looks_elsewhere": N_("looks for suppliers in {sectors}"),
     "match.both_speak": N_("you both speak {language}"),
     "match.you_seek": N_("what you seek: {value}"),
+    "match.you_seek_language": N_("what you seek: buyers who speak {language}"),
     "match.not_what_you_seek": N_("not what you seek: {values}"),
     # ... and to both
     "match.sector": N_("sector {sector}"),

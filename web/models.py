@@ -117,7 +117,8 @@ class Organisation(SQLModel, table=True):
     # {"sectors": [...], "products": [...], "certifications": [...], "languages": [...]}
     looking_for: dict[str, list[str]] = _json({})
     extra: dict[str, Any] = _json({})  # unknown b2b-event/1 keys, kept for export
-    # folded name and id / profile text, kept up to date on every write (see search_keys)
+    # folded name and id / profile text (what it makes, holds and needs), kept up to date
+    # on every write (below)
     search_key: str = ""
     profile_key: str = ""
 
@@ -260,6 +261,7 @@ def organisation_keys(row: Organisation) -> None:
         *(row.products or ()),
         *(row.sectors or ()),
         *(row.certifications or ()),
+        *(row.looking_for or {}).get("products", ()),
     )
 
 

@@ -36,7 +36,8 @@ ROWS_BEFORE_0005 = (
     " VALUES (1, 'Fair', '', 'UTC', 20, '2026-01-01', 0)",
     "INSERT INTO organisation (id, event_id, ext_id, name, sectors, products, certifications,"
     " languages, description, looking_for, extra) VALUES (1, 1, 'S001', 'Đông Anh Cơ khí',"
-    " '[]', '[\"lò xo\"]', '[]', '[]', 'Chuyên sản xuất', '{}', '{}')",
+    " '[]', '[\"lò xo\"]', '[]', '[]', 'Chuyên sản xuất',"
+    " '{\"products\": [\"khuôn\"]}', '{}')",
     "INSERT INTO participant (id, event_id, ext_id, organisation_id, name, email, languages,"
     " unavailable, token_version, extra) VALUES (1, 1, 'S001-1', 1, 'Nguyễn Văn Thuật',"
     " 'thuat@example.vn', '[]', '[]', 0, '{}')",
@@ -75,5 +76,5 @@ def test_upgrading_fills_in_the_search_keys_of_existing_rows(empty_url: str) -> 
     assert keys == (
         "nguyen van thuat thuat@example.vn s001-1",
         "dong anh co khi s001",
-        "chuyen san xuat lo xo",
+        "chuyen san xuat lo xo khuon",
     )

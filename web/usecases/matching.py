@@ -122,6 +122,9 @@ def _line(reason: Reason, viewer: Viewer) -> Line | None:
         return Line(Tone.MISS, Msg("match.no_language"))
     if code is Code.SEEKS_MATCH:
         kind, value = v
+        if kind == "languages":  # a language code, named in the reader's language
+            key = "match.you_seek_language" if to_supplier else "match.seeks_languages"
+            return Line(Tone.FIT, Msg(key, language=value))
         if to_supplier:
             return Line(Tone.FIT, Msg("match.you_seek", value=value))
         return Line(Tone.FIT, Msg("match.seeks_" + kind, value=value))

@@ -181,3 +181,10 @@ def test_the_request_form_works_without_javascript(app: FastAPI) -> None:
     data = {"csrf_token": token.group(1), "to": str(supplier.id), "priority": "2"}
     response = client.post("/p/requests", data=data, follow_redirects=False)
     assert (response.status_code, response.headers["location"]) == (303, "/p/requests")
+
+
+def test_a_supplier_finds_the_buyers_that_need_a_product(app: FastAPI) -> None:
+    load_tiny(app)
+    set_profile(app, "B002", looking_for={"products": ["lò xo"]})
+    page = signed_in(app, "S001-1").get("/p/catalogue", params={"q": "lo xo"}).text
+    assert _results(page) == ["B002-1"]

@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, select
 
-from scheduler.matching import Relation
+from scheduler.matching import Code, Fit, Reason, Relation, Term
 from tests.web.helpers import (
     clear_requests,
     domain_event,
@@ -197,3 +197,12 @@ def test_the_market_counts_holders_of_a_required_certification(
         view = matching.market_view(session, event_id)
     iatf = next(c for c in view.certifications if c.certification == "IATF 16949")
     assert (iatf.required_by, iatf.held_by) == (2, 1)
+
+
+def test_a_sought_language_is_named_not_coded() -> None:
+    """A supplier seeking Korean speakers: the line carries the language for the reader."""
+    sought = Reason(Term.SEEKS, Code.SEEKS_MATCH, ("languages", "ko"))
+    pair = Fit(buyer="B", supplier="S", value=50.0, terms=(), reasons=(sought,))
+    assert matching.explain(pair, matching.Viewer.TO_SUPPLIER, "B").lines == (
+        matching.Line(Tone.FIT, Msg("match.you_seek_language", language="ko")),
+    )

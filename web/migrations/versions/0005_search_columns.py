@@ -1,7 +1,8 @@
 """search keys: folded names and profile text, for accent- and case-free search
 
 `participant.search_key` (name, e-mail, id) and `organisation.search_key` (name, id) and
-`organisation.profile_key` (description, products, sectors, certifications) hold the text
+`organisation.profile_key` (description, products, sectors, certifications, the products it
+looks for) hold the text
 folded by scheduler.text.fold ("Nguyễn" -> "nguyen", "Đặng" -> "dang"), so that search works
 the same on SQLite and PostgreSQL. Existing rows are filled in here; the ORM keeps them up
 to date afterwards (web.models).
@@ -40,6 +41,7 @@ organisation = sa.table(
     sa.column("products", sa.JSON()),
     sa.column("sectors", sa.JSON()),
     sa.column("certifications", sa.JSON()),
+    sa.column("looking_for", sa.JSON()),
     sa.column("search_key", sa.String()),
     sa.column("profile_key", sa.String()),
 )
@@ -51,6 +53,10 @@ def _key(*texts: object) -> str:
 
 def _items(value: object) -> Iterable[object]:
     return value if isinstance(value, list) else ()
+
+
+def _wanted(looking_for: object) -> Iterable[object]:
+    return _items(looking_for.get("products")) if isinstance(looking_for, dict) else ()
 
 
 def upgrade() -> None:
@@ -88,6 +94,7 @@ def upgrade() -> None:
                     *_items(org.products),
                     *_items(org.sectors),
                     *_items(org.certifications),
+                    *_wanted(org.looking_for),
                 ),
             )
         )
