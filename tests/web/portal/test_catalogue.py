@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 
 import pytest
 from fastapi import FastAPI
@@ -188,3 +189,15 @@ def test_a_supplier_finds_the_buyers_that_need_a_product(app: FastAPI) -> None:
     set_profile(app, "B002", looking_for={"products": ["lò xo"]})
     page = signed_in(app, "S001-1").get("/p/catalogue", params={"q": "lo xo"}).text
     assert _results(page) == ["B002-1"]
+
+
+def test_after_the_deadline_cards_offer_no_request(app: FastAPI) -> None:
+    event_id = load_tiny(app)
+    with Session(app.state.engine) as session:
+        event = session.get(m.Event, event_id)
+        assert event is not None  # just loaded
+        event.request_deadline = datetime(2000, 1, 1)
+        session.add(event)
+        session.commit()
+    page = signed_in(app, "B001-1").get("/p/catalogue").text
+    assert ("open-request" in page, "Requests are closed." in page) == (False, True)
