@@ -54,6 +54,7 @@ def test_every_sample_solves_to_a_valid_schedule(path: Path) -> None:
 
 def test_tiny_sample_solves_to_optimal() -> None:
     event = read_event_file(ROOT / "samples" / "tiny.json")
-    schedule = solve(event, SolveParams(time_limit=10, workers=1, seed=0))
+    # The solve stops at the proof (about 3 s on a quiet machine); the limit only matters under load.
+    schedule = solve(event, SolveParams(time_limit=300, workers=1, seed=0))
     assert schedule.stats is not None
     assert schedule.stats.status is SolveStatus.OPTIMAL
