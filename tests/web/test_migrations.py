@@ -31,7 +31,7 @@ def test_migrations_match_models(database_url: str) -> None:
 
 
 # An event, an organisation and a participant as schema 0002 stored them (no search keys).
-ROWS_BEFORE_0005 = (
+ROWS_BEFORE_0003 = (
     "INSERT INTO event (id, name, venue, timezone, slot_minutes, created_at, request_seq)"
     " VALUES (1, 'Fair', '', 'UTC', 20, '2026-01-01', 0)",
     "INSERT INTO organisation (id, event_id, ext_id, name, sectors, products, certifications,"
@@ -65,7 +65,7 @@ def test_upgrading_fills_in_the_search_keys_of_existing_rows(empty_url: str) -> 
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0002")
-        for statement in ROWS_BEFORE_0005:
+        for statement in ROWS_BEFORE_0003:
             connection.execute(text(statement))
     migrate(engine)
     with Session(engine) as session:

@@ -7,7 +7,7 @@ folded by scheduler.text.fold ("Nguyễn" -> "nguyen", "Đặng" -> "dang"), so 
 the same on SQLite and PostgreSQL. Existing rows are filled in here; the ORM keeps them up
 to date afterwards (web.models).
 
-Revision ID: 0005
+Revision ID: 0003
 Revises: 0002
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 
 from scheduler.text import fold
 
-revision: str = "0005"
+revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
