@@ -1,0 +1,286 @@
+"""Which changes might buy weight, and how much the LP says each could: the cheap estimate.
+
+Every kind of change proposes its candidates from the event and the current schedule (a
+resource, the pooled tables, each session with room to grow, each participant held back by
+their max_meetings, each buyer with requests left out). Where a kind has a size (how many
+tables, how many slots longer), the LP is solved for growing sizes and the size kept is
+the last whose every added unit still buys at least half of what the first one bought: the
+knee of the curve, not "as many as would ever help".
+
+Participants are many, so they are first ranked by the LP duals (what one more meeting of
+theirs is worth at the margin, or what their left-out requests would add if a new delegate
+took them over) and only the best few are solved. The estimate of a candidate is the value
+of the LP of the changed event, an upper bound on its weight: a candidate whose bound is no
+more than the weight already held cannot gain anything and is dropped here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from scheduler.advice.changes import (
+    Change,
+    ChangeError,
+    LongerSession,
+    MoreMeetings,
+    MoreResource,
+    MoreTables,
+    SecondDelegate,
+    fresh_ids,
+)
+from scheduler.advice.relaxation import Edit, Move, Raise, RelaxationLP
+from scheduler.assignment import UNSCHEDULED
+from scheduler.bounds import LP_TOLERANCE, MAX_MEETINGS, RESOURCE, TABLES, weight_upper_bound
+from scheduler.domain import Event
+from scheduler.problem import Problem, compile_event
+
+TABLE_STEPS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)
+MEETING_STEPS = (1, 2, 3, 4, 6, 8)
+SESSION_STEPS = (1, 2, 3)  # at most an hour of 20-minute slots
+# A session grows into the pause before the next one only while this much of it is left.
+MIN_PAUSE_MINUTES = 30
+KNEE = 0.5  # a further unit is worth adding while it buys at least this share of the first
+BUYER = "buyer"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Candidate:
+    change: Change
+    lp_bound: int  # no schedule of the changed event weighs more
+    lp_gain: float  # the changed event's LP value less the event's
+
+
+@dataclass(frozen=True, slots=True)
+class Current:
+    """The schedule the changes are measured against, as a slot per request."""
+
+    slot_of: Sequence[int]
+    weight: int
+
+
+def propose(
+    event: Event,
+    problem: Problem,
+    lp: RelaxationLP,
+    current: Current,
+    *,
+    participants: int,
+) -> list[Candidate]:
+    """Candidates that may gain weight, best estimate first; `participants` caps how many
+    participants of each kind (max_meetings, delegate) have their LP solved."""
+    found: list[Candidate] = []
+    found += _resources(event, problem, lp)
+    found += _tables(event, problem, lp)
+    found += _sessions(event, lp)
+    found += _max_meetings(event, problem, lp, current, participants)
+    found += _delegates(event, problem, lp, current, participants)
+    useful = [c for c in found if c.lp_bound > current.weight]
+    return sorted(useful, key=lambda c: -c.lp_gain)
+
+
+# --- kinds ---------------------------------------------------------------------------------
+
+
+def _resources(event: Event, problem: Problem, lp: RelaxationLP) -> list[Candidate]:
+    out = []
+    for k, name in enumerate(problem.resource_names):
+        capacity = problem.resource_capacity[k]
+        if not any(k in r.resources for r in problem.requests):
+            continue
+        change = MoreResource(resource=name, capacity=capacity + 1, was=capacity)
+        if capacity > 0:
+            value = lp.value_with([Raise(lp.rows(RESOURCE, k), 1)])
+            out += _candidate(change, value, lp)
+        else:  # nothing could use it: its requests have no columns to raise
+            out += _rebuilt(event, change, lp)
+    return out
+
+
+def _tables(event: Event, problem: Problem, lp: RelaxationLP) -> list[Candidate]:
+    if not any(r.pooled for r in problem.requests):
+        return []
+    pooled = [t.id for t in event.tables if t.host is None]
+    like = pooled[-1] if pooled else (event.tables[-1].id if event.tables else "T01")
+    taken = [t.id for t in event.tables]
+
+    def change(n: int) -> MoreTables:
+        return MoreTables(table_ids=fresh_ids(taken, n, like), was=len(pooled))
+
+    if not pooled:
+        return _rebuilt(event, change(1), lp)
+    rows = lp.rows(TABLES, -1)
+    best = _knee(TABLE_STEPS, lambda n: lp.value_with([Raise(rows, n)]), lp)
+    return [] if best is None else _candidate(change(best[0]), best[1], lp)
+
+
+def _sessions(event: Event, lp: RelaxationLP) -> list[Candidate]:
+    out = []
+    minutes = event.slot_minutes
+    for session in event.sessions:
+        at_start = _room(event, session.id, at_start=False) < minutes
+        room = _room(event, session.id, at_start=at_start) // minutes
+        steps = tuple(k for k in SESSION_STEPS if k <= room)
+
+        def change(k: int, sid: str = session.id, start: bool = at_start) -> LongerSession:
+            return LongerSession(session=sid, slots=k, slot_minutes=minutes, at_start=start)
+
+        best = _knee(steps, lambda k: _lp_value(change(k).apply(event)), lp)
+        if best is not None:
+            out += _candidate(change(best[0]), best[1], lp)
+    return out
+
+
+def _max_meetings(
+    event: Event, problem: Problem, lp: RelaxationLP, current: Current, limit: int
+) -> list[Candidate]:
+    held = _held_per_participant(problem, current.slot_of)
+    left = _left_out_per_participant(problem, current.slot_of)
+    people = event.participants
+    capped = [
+        who
+        for who, person in enumerate(people)
+        if person.max_meetings is not None
+        and person.max_meetings > 0
+        and held[who] >= person.max_meetings
+        and left[who]
+    ]
+    capped.sort(
+        key=lambda who: (-lp.dual((MAX_MEETINGS, who, -1)), -_weight(problem, left[who]), who)
+    )
+    out = []
+    for who in capped[:limit]:
+        was = problem.max_meetings[who]
+        row = ((MAX_MEETINGS, who, -1),)
+        steps = tuple(k for k in MEETING_STEPS if k <= len(left[who]))
+        best = _knee(steps, lambda k: lp.value_with([Raise(row, k)]), lp)
+        if best is not None:
+            change = MoreMeetings(
+                participant=people[who].id, max_meetings=was + best[0], was=was
+            )
+            out += _candidate(change, best[1], lp)
+    return out
+
+
+def _delegates(
+    event: Event, problem: Problem, lp: RelaxationLP, current: Current, limit: int
+) -> list[Candidate]:
+    role = {o.id: o.role for o in event.organisations}
+    left = _left_out_per_participant(problem, current.slot_of)
+    people = event.participants
+    buyers = [
+        who
+        for who, person in enumerate(people)
+        if person.organisation is not None
+        and role.get(person.organisation) == BUYER
+        and left[who]
+        and problem.max_meetings[who] > 0
+    ]
+    estimate = {who: sum(lp.reduced_gain(r, who) for r in left[who]) for who in buyers}
+    buyers.sort(key=lambda who: (-estimate[who], who))
+    hosts = event.host_table_of()
+    out = []
+    for who in buyers[:limit]:
+        if estimate[who] <= LP_TOLERANCE:
+            break
+        person = people[who]
+        table = None
+        if person.id in hosts:
+            table = fresh_ids((t.id for t in event.tables), 1, hosts[person.id])[0]
+        change = SecondDelegate(
+            participant=person.id,
+            delegate=fresh_ids((p.id for p in people), 1, person.id)[0],
+            requests=tuple(problem.requests[r].id for r in left[who]),
+            table=table,
+        )
+        out += _candidate(change, lp.value_with([Move(who, tuple(left[who]))]), lp)
+    return out
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _candidate(change: Change, value: float | None, lp: RelaxationLP) -> list[Candidate]:
+    if value is None or lp.value is None:
+        return []
+    gain = value - lp.value
+    if gain <= LP_TOLERANCE:
+        return []
+    bound = int(value + LP_TOLERANCE)
+    return [Candidate(change=change, lp_bound=bound, lp_gain=gain)]
+
+
+def _rebuilt(event: Event, change: Change, lp: RelaxationLP) -> list[Candidate]:
+    """The estimate from the changed event's own LP (when no edit of the built LP gives it)."""
+    try:
+        return _candidate(change, _lp_value(change.apply(event)), lp)
+    except ChangeError:
+        return []
+
+
+def _lp_value(event: Event) -> float | None:
+    return weight_upper_bound(compile_event(event)).lp_value
+
+
+def _knee(
+    steps: Sequence[int], value_of: Callable[[int], float | None], lp: RelaxationLP
+) -> tuple[int, float] | None:
+    """The largest size whose every added unit still buys KNEE of what the first bought."""
+    if lp.value is None:
+        return None
+    best: tuple[int, float] | None = None
+    first = 0.0
+    previous_size, previous_gain = 0, 0.0
+    for size in steps:
+        value = value_of(size)
+        if value is None:
+            break
+        gain = value - lp.value
+        if best is None:
+            if gain <= LP_TOLERANCE:
+                return None
+            first = gain / size
+        elif (gain - previous_gain) / (size - previous_size) < KNEE * first - LP_TOLERANCE:
+            break
+        best = (size, value)
+        previous_size, previous_gain = size, gain
+    return best
+
+
+def _room(event: Event, session_id: str, *, at_start: bool) -> int:
+    """Minutes a session can grow at its end (or start), leaving a pause before the next
+    (after the previous) session, and within its day."""
+    session = next(s for s in event.sessions if s.id == session_id)
+    day = datetime.combine(session.start.date(), datetime.min.time())
+    pause = timedelta(minutes=MIN_PAUSE_MINUTES)
+    if at_start:
+        edges = [s.end + pause for s in event.sessions if s.end <= session.start] + [day]
+        return max(0, int((session.start - max(edges)).total_seconds() // 60))
+    edges = [s.start - pause for s in event.sessions if s.start >= session.end]
+    edges.append(day + timedelta(days=1))
+    return max(0, int((min(edges) - session.end).total_seconds() // 60))
+
+
+def _held_per_participant(problem: Problem, slot_of: Sequence[int]) -> Counter[int]:
+    held: Counter[int] = Counter()
+    for req in problem.requests:
+        if slot_of[req.idx] != UNSCHEDULED:
+            held[req.a] += 1
+            held[req.b] += 1
+    return held
+
+
+def _left_out_per_participant(problem: Problem, slot_of: Sequence[int]) -> dict[int, list[int]]:
+    """Requests left out that could be held somewhere (they have a possible slot)."""
+    left: dict[int, list[int]] = defaultdict(list)
+    for req in problem.requests:
+        if slot_of[req.idx] == UNSCHEDULED and req.slots:
+            left[req.a].append(req.idx)
+            left[req.b].append(req.idx)
+    return left
+
+
+def _weight(problem: Problem, requests: Sequence[int]) -> int:
+    return sum(problem.requests[r].weight for r in requests)
