@@ -63,6 +63,7 @@ class ClassModel:
     # The capacity rows that can bind (a row with fewer variables than its limit is left
     # out), so that a caller may raise a limit and solve again (scheduler/advice).
     caps: dict[Cap, pywraplp.Constraint]
+    picks: dict[int, pywraplp.Constraint]  # request -> its "at most one class" row
 
     @classmethod
     def build(cls, problem: Problem, solver: pywraplp.Solver, *, integer: bool) -> ClassModel:
@@ -76,6 +77,7 @@ class ClassModel:
         choice: list[tuple[int, int, pywraplp.Variable]] = []
         objective = solver.Objective()
         feasible = True
+        picks: dict[int, pywraplp.Constraint] = {}
         for req in problem.requests:
             chosen = []
             for c in sorted({class_of[s] for s in req.slots}):
@@ -93,7 +95,9 @@ class ClassModel:
             if not chosen:
                 feasible = feasible and not req.required
                 continue
-            solver.Add(solver.Sum(chosen) == 1 if req.required else solver.Sum(chosen) <= 1)
+            picks[req.idx] = solver.Add(
+                solver.Sum(chosen) == 1 if req.required else solver.Sum(chosen) <= 1
+            )
 
         caps: dict[Cap, pywraplp.Constraint] = {}
 
@@ -110,7 +114,14 @@ class ClassModel:
         for (k, c), variables in per_resource_class.items():
             cap((RESOURCE, k, c), variables, size[c] * problem.resource_capacity[k])
         objective.SetMaximization()
-        return cls(solver=solver, classes=classes, choice=choice, feasible=feasible, caps=caps)
+        return cls(
+            solver=solver,
+            classes=classes,
+            choice=choice,
+            feasible=feasible,
+            caps=caps,
+            picks=picks,
+        )
 
 
 def weight_upper_bound(problem: Problem) -> WeightBound:

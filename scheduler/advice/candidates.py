@@ -31,14 +31,14 @@ from scheduler.advice.changes import (
     SecondDelegate,
     fresh_ids,
 )
-from scheduler.advice.relaxation import Edit, Move, Raise, RelaxationLP
+from scheduler.advice.relaxation import Extend, Move, Raise, RelaxationLP
 from scheduler.assignment import UNSCHEDULED
 from scheduler.bounds import LP_TOLERANCE, MAX_MEETINGS, RESOURCE, TABLES, weight_upper_bound
 from scheduler.domain import Event
 from scheduler.problem import Problem, compile_event
 
 TABLE_STEPS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)
-MEETING_STEPS = (1, 2, 3, 4, 6, 8)
+MEETING_STEPS = (1, 2, 3, 4)
 SESSION_STEPS = (1, 2, 3)  # at most an hour of 20-minute slots
 # A session grows into the pause before the next one only while this much of it is left.
 MIN_PAUSE_MINUTES = 30
@@ -127,7 +127,7 @@ def _sessions(event: Event, lp: RelaxationLP) -> list[Candidate]:
         def change(k: int, sid: str = session.id, start: bool = at_start) -> LongerSession:
             return LongerSession(session=sid, slots=k, slot_minutes=minutes, at_start=start)
 
-        best = _knee(steps, lambda k: _lp_value(change(k).apply(event)), lp)
+        best = _knee(steps, lambda k: _longer_value(event, change(k), lp), lp)
         if best is not None:
             out += _candidate(change(best[0]), best[1], lp)
     return out
@@ -218,6 +218,13 @@ def _rebuilt(event: Event, change: Change, lp: RelaxationLP) -> list[Candidate]:
         return _candidate(change, _lp_value(change.apply(event)), lp)
     except ChangeError:
         return []
+
+
+def _longer_value(event: Event, change: LongerSession, lp: RelaxationLP) -> float | None:
+    changed = compile_event(change.apply(event))
+    before = {s.start for s in event.slots}
+    new = tuple(s.idx for s in changed.event.slots if s.start not in before)
+    return lp.value_with([Extend(changed, new)])
 
 
 def _lp_value(event: Event) -> float | None:
