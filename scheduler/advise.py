@@ -4,7 +4,7 @@
 2. Estimate every candidate change with the LP relaxation (scheduler/advice/candidates.py):
    cheap, an upper bound on what the change could hold, and ranked by it.
 3. Verify the best candidates by solving each changed event with the same time limit and
-   seed, started from the best schedule known for the event as it is.
+   seed as the event itself.
 
 The gain printed is the verified one: the changed event's weight less the *reference*,
 the heaviest schedule known to fit the event as it is. Besides the first solve, every
@@ -158,7 +158,7 @@ def advise(
         bound = lp.bound if bound is None else min(bound, lp.bound)
     tries = max(params.top, round(params.top * params.tries_per_suggestion))
     current = Current(slot_of=slot_of(problem, reference.placed), weight=reference.weight)
-    candidates = _diverse(propose(event, problem, lp, current, participants=tries))
+    candidates = _diverse(propose(event, problem, lp, current, participants=params.top + 2))
 
     verified: list[_Verified] = []
     planned = min(tries, len(candidates))
@@ -173,7 +173,7 @@ def advise(
             continue  # a schedule found since holds all the change could buy
         report("verify", len(verified) + 1, planned, candidate.change.describe(event))
         changed = candidate.change.apply(event)
-        schedule = solve_for_weight(changed, params.solve_params, stop, reference.placed)
+        schedule = solve_for_weight(changed, params.solve_params, stop)
         changed_problem = compile_event(changed)
         held = held_of(changed_problem, slot_of(changed_problem, placed_of(changed, schedule)))
         verified.append(_Verified(candidate, changed, schedule, held))

@@ -63,7 +63,6 @@ class ClassModel:
     # The capacity rows that can bind (a row with fewer variables than its limit is left
     # out), so that a caller may raise a limit and solve again (scheduler/advice).
     caps: dict[Cap, pywraplp.Constraint]
-    picks: dict[int, pywraplp.Constraint]  # request -> its "at most one class" row
 
     @classmethod
     def build(cls, problem: Problem, solver: pywraplp.Solver, *, integer: bool) -> ClassModel:
@@ -77,7 +76,6 @@ class ClassModel:
         choice: list[tuple[int, int, pywraplp.Variable]] = []
         objective = solver.Objective()
         feasible = True
-        picks: dict[int, pywraplp.Constraint] = {}
         for req in problem.requests:
             chosen = []
             for c in sorted({class_of[s] for s in req.slots}):
@@ -95,9 +93,7 @@ class ClassModel:
             if not chosen:
                 feasible = feasible and not req.required
                 continue
-            picks[req.idx] = solver.Add(
-                solver.Sum(chosen) == 1 if req.required else solver.Sum(chosen) <= 1
-            )
+            solver.Add(solver.Sum(chosen) == 1 if req.required else solver.Sum(chosen) <= 1)
 
         caps: dict[Cap, pywraplp.Constraint] = {}
 
@@ -120,7 +116,6 @@ class ClassModel:
             choice=choice,
             feasible=feasible,
             caps=caps,
-            picks=picks,
         )
 
 

@@ -31,17 +31,18 @@ from scheduler.advice.changes import (
     SecondDelegate,
     fresh_ids,
 )
-from scheduler.advice.relaxation import Extend, Move, Raise, RelaxationLP
+from scheduler.advice.relaxation import Move, Raise, RelaxationLP
 from scheduler.assignment import UNSCHEDULED
 from scheduler.bounds import LP_TOLERANCE, MAX_MEETINGS, RESOURCE, TABLES, weight_upper_bound
 from scheduler.domain import Event
 from scheduler.problem import Problem, compile_event
 
 TABLE_STEPS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)
-MEETING_STEPS = (1, 2, 3, 4)
+MEETING_STEPS = (1, 2, 4)
 SESSION_STEPS = (1, 2, 3)  # at most an hour of 20-minute slots
 # A session grows into the pause before the next one only while this much of it is left.
 MIN_PAUSE_MINUTES = 30
+SESSIONS_GROWN = 2  # sessions whose LP is solved for more than one slot longer
 KNEE = 0.5  # a further unit is worth adding while it buys at least this share of the first
 BUYER = "buyer"
 
@@ -74,9 +75,9 @@ def propose(
     found: list[Candidate] = []
     found += _resources(event, problem, lp)
     found += _tables(event, problem, lp)
-    found += _sessions(event, lp)
     found += _max_meetings(event, problem, lp, current, participants)
     found += _delegates(event, problem, lp, current, participants)
+    found += _sessions(event, lp, SESSIONS_GROWN)
     useful = [c for c in found if c.lp_bound > current.weight]
     return sorted(useful, key=lambda c: -c.lp_gain)
 
@@ -92,8 +93,9 @@ def _resources(event: Event, problem: Problem, lp: RelaxationLP) -> list[Candida
             continue
         change = MoreResource(resource=name, capacity=capacity + 1, was=capacity)
         if capacity > 0:
-            value = lp.value_with([Raise(lp.rows(RESOURCE, k), 1)])
-            out += _candidate(change, value, lp)
+            edit = Raise(lp.rows(RESOURCE, k), 1)
+            if lp.raise_bound(edit) > LP_TOLERANCE:
+                out += _candidate(change, lp.value_with([edit]), lp)
         else:  # nothing could use it: its requests have no columns to raise
             out += _rebuilt(event, change, lp)
     return out
@@ -112,22 +114,42 @@ def _tables(event: Event, problem: Problem, lp: RelaxationLP) -> list[Candidate]
     if not pooled:
         return _rebuilt(event, change(1), lp)
     rows = lp.rows(TABLES, -1)
+    if lp.raise_bound(Raise(rows, 1)) <= LP_TOLERANCE:
+        return []
     best = _knee(TABLE_STEPS, lambda n: lp.value_with([Raise(rows, n)]), lp)
     return [] if best is None else _candidate(change(best[0]), best[1], lp)
 
 
-def _sessions(event: Event, lp: RelaxationLP) -> list[Candidate]:
-    out = []
+def _sessions(event: Event, lp: RelaxationLP, limit: int) -> list[Candidate]:
+    """Each session one slot longer, then the `limit` best grown further.
+
+    New slots are new columns, which an edit of the built LP cannot add cheaply (GLOP
+    stalled on the 850-participant sample when they were added as columns of their
+    own), so each size is the changed event's own LP: a full build."""
     minutes = event.slot_minutes
+    ladders: list[tuple[float, Callable[[int], LongerSession], tuple[int, ...]]] = []
     for session in event.sessions:
         at_start = _room(event, session.id, at_start=False) < minutes
         room = _room(event, session.id, at_start=at_start) // minutes
         steps = tuple(k for k in SESSION_STEPS if k <= room)
+        if not steps:
+            continue
 
         def change(k: int, sid: str = session.id, start: bool = at_start) -> LongerSession:
             return LongerSession(session=sid, slots=k, slot_minutes=minutes, at_start=start)
 
-        best = _knee(steps, lambda k: _longer_value(event, change(k), lp), lp)
+        first = _lp_value(change(1).apply(event))
+        if first is not None and lp.value is not None and first - lp.value > LP_TOLERANCE:
+            ladders.append((first, change, steps))
+    ladders.sort(key=lambda ladder: -ladder[0])
+    out = []
+    for n, (first, change, steps) in enumerate(ladders):
+        known = {1: first}
+
+        def value_of(k: int, change: Callable[[int], LongerSession] = change) -> float | None:
+            return known[k] if k in known else _lp_value(change(k).apply(event))
+
+        best = _knee(steps if n < limit else steps[:1], value_of, lp)
         if best is not None:
             out += _candidate(change(best[0]), best[1], lp)
     return out
@@ -146,6 +168,7 @@ def _max_meetings(
         and person.max_meetings > 0
         and held[who] >= person.max_meetings
         and left[who]
+        and lp.dual((MAX_MEETINGS, who, -1)) > LP_TOLERANCE
     ]
     capped.sort(
         key=lambda who: (-lp.dual((MAX_MEETINGS, who, -1)), -_weight(problem, left[who]), who)
@@ -218,13 +241,6 @@ def _rebuilt(event: Event, change: Change, lp: RelaxationLP) -> list[Candidate]:
         return _candidate(change, _lp_value(change.apply(event)), lp)
     except ChangeError:
         return []
-
-
-def _longer_value(event: Event, change: LongerSession, lp: RelaxationLP) -> float | None:
-    changed = compile_event(change.apply(event))
-    before = {s.start for s in event.slots}
-    new = tuple(s.idx for s in changed.event.slots if s.start not in before)
-    return lp.value_with([Extend(changed, new)])
 
 
 def _lp_value(event: Event) -> float | None:

@@ -45,16 +45,7 @@ class Move:
     requests: tuple[int, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Extend:
-    """New slots (a longer session). `problem` is the changed event's: the same requests in
-    the same order, with `slots` the indices of its slots the event did not have."""
-
-    problem: Problem
-    slots: tuple[int, ...]
-
-
-Edit = Raise | Move | Extend
+Edit = Raise | Move
 
 
 class RelaxationLP:
@@ -63,15 +54,18 @@ class RelaxationLP:
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         self.solver = pywraplp.Solver.CreateSolver("GLOP")
+        # Each edited LP is solved afresh (with presolve): measured faster than GLOP's
+        # incremental re-solve from the last basis, primal or dual, on the sample events.
+        self.params = pywraplp.MPSolverParameters()
+        self.params.SetIntegerParam(
+            pywraplp.MPSolverParameters.INCREMENTALITY,
+            pywraplp.MPSolverParameters.INCREMENTALITY_OFF,
+        )
         self.model = ClassModel.build(problem, self.solver, integer=False)
         self.size = [len(group) for group in self.model.classes]
         self.columns: dict[int, list[tuple[int, pywraplp.Variable]]] = defaultdict(list)
-        self.columns_of: dict[int, list[pywraplp.Variable]] = defaultdict(list)  # participant
         for r, c, v in self.model.choice:
             self.columns[r].append((c, v))
-            req = problem.requests[r]
-            self.columns_of[req.a].append(v)
-            self.columns_of[req.b].append(v)
         self.value = self._solve()
         self.duals = {key: row.dual_value() for key, row in self.model.caps.items()}
 
@@ -85,13 +79,24 @@ class RelaxationLP:
             return None
         if not self.model.choice:
             return 0.0
-        if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
+        if self.solver.Solve(self.params) != pywraplp.Solver.OPTIMAL:
             return None
         return float(self.solver.Objective().Value())
 
     def dual(self, key: Cap) -> float:
-        """What one more unit of a capacity row is worth at the margin (0 when it cannot bind)."""
+        """What one more unit of a capacity row is worth at the margin (0 when it cannot bind).
+
+        The LP's value is concave in its limits and an optimal dual is a supergradient, so
+        raising limits by d gains at most the sum of dual times d: a change whose rows all
+        have dual 0 cannot raise the LP at all."""
         return max(0.0, self.duals.get(key, 0.0))
+
+    def raise_bound(self, edit: Raise) -> float:
+        """At most what `edit` can add to the LP's value (see `dual`)."""
+        return sum(
+            self.dual(key) * edit.by * (self.size[key[2]] if key[2] >= 0 else 1)
+            for key in edit.rows
+        )
 
     def rows(self, kind: str, index: int) -> tuple[Cap, ...]:
         """The rows of one resource (RESOURCE, k) or of the pooled tables (TABLES, -1)."""
@@ -128,7 +133,6 @@ class RelaxationLP:
         undo: list[tuple[pywraplp.Constraint, float]] = []
         coefficients: list[tuple[pywraplp.Constraint, pywraplp.Variable, float]] = []
         added: list[pywraplp.Constraint] = []
-        columns: list[pywraplp.Variable] = []
         try:
             for edit in edits:
                 if isinstance(edit, Raise):
@@ -139,18 +143,14 @@ class RelaxationLP:
                         undo.append((row, row.ub()))
                         per = self.size[key[2]] if key[2] >= 0 else 1
                         row.SetUb(row.ub() + edit.by * per)
-                elif isinstance(edit, Move):
-                    coefficients += self._move(edit, added)
                 else:
-                    undo += self._extend(edit, added, columns)
+                    coefficients += self._move(edit, added)
             yield
         finally:
             for row, ub in reversed(undo):
                 row.SetUb(ub)
             for row, var, value in coefficients:
                 row.SetCoefficient(var, value)
-            for var in columns:
-                var.SetUb(0.0)
             infinity = self.solver.infinity()
             for row in added:
                 row.Clear()
@@ -183,76 +183,3 @@ class RelaxationLP:
                     row.SetCoefficient(var, 1.0)
                 added.append(row)
         return changed
-
-    def _extend(
-        self,
-        edit: Extend,
-        added: list[pywraplp.Constraint],
-        columns: list[pywraplp.Variable],
-    ) -> list[tuple[pywraplp.Constraint, float]]:
-        """Columns for the new slots, grouped into classes of their own as bounds.py would
-        (slots seen alike by every request), with their capacity rows; the limits of
-        participants without max_meetings grow with the number of slots."""
-        changed = edit.problem
-        new = set(edit.slots)
-        infinity = self.solver.infinity()
-        users: dict[int, list[int]] = defaultdict(list)
-        for req in changed.requests:
-            for s in req.slots:
-                if s in new:
-                    users[s].append(req.idx)
-        groups: dict[tuple[int, ...], int] = defaultdict(int)
-        for s in sorted(new):
-            if users[s]:
-                groups[tuple(users[s])] += 1
-        objective = self.solver.Objective()
-        per_participant: dict[int, list[pywraplp.Variable]] = defaultdict(list)
-        fresh_picks: dict[int, pywraplp.Constraint] = {}
-
-        def row_of(variables: list[pywraplp.Variable], limit: int) -> None:
-            if len(variables) > limit:
-                row = self.solver.Constraint(-infinity, float(limit))
-                for var in variables:
-                    row.SetCoefficient(var, 1.0)
-                added.append(row)
-
-        for requests, size in groups.items():
-            per_class: dict[int, list[pywraplp.Variable]] = defaultdict(list)
-            pooled: list[pywraplp.Variable] = []
-            per_resource: dict[int, list[pywraplp.Variable]] = defaultdict(list)
-            for r in requests:
-                req = changed.requests[r]
-                var = self.solver.NumVar(0.0, 1.0, "")
-                columns.append(var)
-                objective.SetCoefficient(var, req.weight)
-                pick = self.model.picks.get(r)
-                if pick is None:  # a request with no slot before: a row for this edit
-                    pick = fresh_picks.get(r)
-                    if pick is None:
-                        pick = fresh_picks[r] = self.solver.Constraint(-infinity, 1.0)
-                        added.append(pick)
-                pick.SetCoefficient(var, 1.0)
-                for who in (req.a, req.b):
-                    per_class[who].append(var)
-                    per_participant[who].append(var)
-                if req.pooled:
-                    pooled.append(var)
-                for k in req.resources:
-                    per_resource[k].append(var)
-            for variables in per_class.values():
-                row_of(variables, size)
-            row_of(pooled, size * changed.pooled_tables)
-            for k, variables in per_resource.items():
-                row_of(variables, size * changed.resource_capacity[k])
-        undo: list[tuple[pywraplp.Constraint, float]] = []
-        for who in range(changed.n_participants):
-            limit = changed.max_meetings[who]
-            row = self.model.caps.get((MAX_MEETINGS, who, -1))
-            if row is not None:
-                undo.append((row, row.ub()))
-                row.SetUb(float(limit))
-                for var in per_participant.get(who, ()):
-                    row.SetCoefficient(var, 1.0)
-            elif who in per_participant:
-                row_of(self.columns_of[who] + per_participant[who], limit)
-        return undo
