@@ -151,6 +151,18 @@ def advise(
     problem = compile_event(event)
     reference = held_of(problem, slot_of(problem, placed_of(event, base)))
     bound = stats.weight_bound
+    if stop():
+        return Advice(
+            weight=reference.weight,
+            meetings=reference.meetings,
+            weight_bound=bound,
+            suggestions=(),
+            candidates=0,
+            verified=0,
+            seconds=round(time.monotonic() - started, 1),
+            stopped=True,
+            schedule=base,
+        )
 
     report("estimate", 1, 1, "estimating changes with the LP relaxation")
     lp = RelaxationLP(problem)

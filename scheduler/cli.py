@@ -203,10 +203,9 @@ def _advise(args: argparse.Namespace) -> int:
     if directory is not None:
         for n, suggestion in enumerate(advice.suggestions, 1):
             _write(directory / f"{n}.json", dumps(event_to_json(suggestion.event)))
-        stale = len(advice.suggestions) + 1
-        while (directory / f"{stale}.json").is_file():  # left by an earlier run
-            (directory / f"{stale}.json").unlink()
-            stale += 1
+        for path in directory.glob("*.json"):  # changed events an earlier run left behind
+            if path.stem.isdigit() and int(path.stem) > len(advice.suggestions):
+                path.unlink()
     for suggestion in advice.suggestions:
         print(json.dumps(suggestion.to_json(), ensure_ascii=False))
     if not args.quiet:

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 
 from scheduler.advice.changes import (
     Change,
@@ -33,7 +34,14 @@ from scheduler.advice.changes import (
 )
 from scheduler.advice.relaxation import Move, Raise, RelaxationLP
 from scheduler.assignment import UNSCHEDULED
-from scheduler.bounds import LP_TOLERANCE, MAX_MEETINGS, RESOURCE, TABLES, weight_upper_bound
+from scheduler.bounds import (
+    LP_TOLERANCE,
+    MAX_MEETINGS,
+    RESOURCE,
+    TABLES,
+    Cap,
+    weight_upper_bound,
+)
 from scheduler.domain import Event
 from scheduler.problem import Problem, compile_event
 
@@ -116,7 +124,7 @@ def _tables(event: Event, problem: Problem, lp: RelaxationLP) -> list[Candidate]
     rows = lp.rows(TABLES, -1)
     if lp.raise_bound(Raise(rows, 1)) <= LP_TOLERANCE:
         return []
-    best = _knee(TABLE_STEPS, lambda n: lp.value_with([Raise(rows, n)]), lp)
+    best = _knee(TABLE_STEPS, partial(_raised_value, lp, rows), lp)
     return [] if best is None else _candidate(change(best[0]), best[1], lp)
 
 
@@ -126,33 +134,33 @@ def _sessions(event: Event, lp: RelaxationLP, limit: int) -> list[Candidate]:
     New slots are new columns, which an edit of the built LP cannot add cheaply (GLOP
     stalled on the 850-participant sample when they were added as columns of their
     own), so each size is the changed event's own LP: a full build."""
+    if lp.value is None:
+        return []
     minutes = event.slot_minutes
-    ladders: list[tuple[float, Callable[[int], LongerSession], tuple[int, ...]]] = []
+    ladders: list[tuple[float, LongerSession, tuple[int, ...]]] = []
     for session in event.sessions:
         at_start = _room(event, session.id, at_start=False) < minutes
         room = _room(event, session.id, at_start=at_start) // minutes
         steps = tuple(k for k in SESSION_STEPS if k <= room)
         if not steps:
             continue
-
-        def change(k: int, sid: str = session.id, start: bool = at_start) -> LongerSession:
-            return LongerSession(session=sid, slots=k, slot_minutes=minutes, at_start=start)
-
-        first = _lp_value(change(1).apply(event))
-        if first is not None and lp.value is not None and first - lp.value > LP_TOLERANCE:
-            ladders.append((first, change, steps))
+        one = LongerSession(session=session.id, slots=1, slot_minutes=minutes, at_start=at_start)
+        first = _lp_value(one.apply(event))
+        if first is not None and first - lp.value > LP_TOLERANCE:
+            ladders.append((first, one, steps))
     ladders.sort(key=lambda ladder: -ladder[0])
     out = []
-    for n, (first, change, steps) in enumerate(ladders):
-        known = {1: first}
-
-        def value_of(k: int, change: Callable[[int], LongerSession] = change) -> float | None:
-            return known[k] if k in known else _lp_value(change(k).apply(event))
-
-        best = _knee(steps if n < limit else steps[:1], value_of, lp)
+    for n, (first, one, steps) in enumerate(ladders):
+        grow = partial(_longer_value, event, one, first)
+        best = _knee(steps if n < limit else steps[:1], grow, lp)
         if best is not None:
-            out += _candidate(change(best[0]), best[1], lp)
+            out += _candidate(replace(one, slots=best[0]), best[1], lp)
     return out
+
+
+def _longer_value(event: Event, one: LongerSession, first: float, k: int) -> float | None:
+    """The LP value with the session k slots longer (`first`: known for one slot)."""
+    return first if k == 1 else _lp_value(replace(one, slots=k).apply(event))
 
 
 def _max_meetings(
@@ -176,13 +184,10 @@ def _max_meetings(
     out = []
     for who in capped[:limit]:
         was = problem.max_meetings[who]
-        row = ((MAX_MEETINGS, who, -1),)
         steps = tuple(k for k in MEETING_STEPS if k <= len(left[who]))
-        best = _knee(steps, lambda k: lp.value_with([Raise(row, k)]), lp)
+        best = _knee(steps, partial(_raised_value, lp, ((MAX_MEETINGS, who, -1),)), lp)
         if best is not None:
-            change = MoreMeetings(
-                participant=people[who].id, max_meetings=was + best[0], was=was
-            )
+            change = MoreMeetings(participant=people[who].id, max_meetings=was + best[0], was=was)
             out += _candidate(change, best[1], lp)
     return out
 
@@ -241,6 +246,10 @@ def _rebuilt(event: Event, change: Change, lp: RelaxationLP) -> list[Candidate]:
         return _candidate(change, _lp_value(change.apply(event)), lp)
     except ChangeError:
         return []
+
+
+def _raised_value(lp: RelaxationLP, rows: tuple[Cap, ...], by: int) -> float | None:
+    return lp.value_with([Raise(rows, by)])
 
 
 def _lp_value(event: Event) -> float | None:

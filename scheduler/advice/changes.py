@@ -52,9 +52,9 @@ class MoreResource:
         added = self.capacity - self.was
         if self.kind == "interpreter":
             language = self.resource[len(INTERPRETER_PREFIX) :]
-            unit = f"{_count(added, 'more interpreter')} for {language}"
+            unit = f"{_more(added, 'interpreter')} for {language}"
         else:
-            unit = f"{_count(added, 'more unit')} of {self.resource}"
+            unit = f"{_more(added, 'unit')} of {self.resource}"
         return f"{unit} ({self.resource}: {self.capacity} per slot instead of {self.was})"
 
     def to_json(self) -> dict[str, Any]:
@@ -74,11 +74,11 @@ class MoreTables:
         taken = {t.id for t in event.tables} & set(self.table_ids)
         if taken:
             raise ChangeError(f"table {sorted(taken)[0]} exists already")
-        return replace(event, tables=event.tables + tuple(Table(id=t) for t in self.table_ids))
+        return replace(event, tables=(*event.tables, *(Table(id=t) for t in self.table_ids)))
 
     def describe(self, event: Event) -> str:
         n = len(self.table_ids)
-        return f"{_count(n, 'more pooled table')} ({self.was + n} instead of {self.was})"
+        return f"{_more(n, 'pooled table')} ({self.was + n} instead of {self.was})"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -216,10 +216,10 @@ class SecondDelegate:
         )
         tables = event.tables
         if self.table is not None:
-            tables += (Table(id=self.table, host=self.delegate),)
+            tables = (*tables, Table(id=self.table, host=self.delegate))
         return replace(
             event,
-            participants=event.participants + (delegate,),
+            participants=(*event.participants, delegate),
             requests=requests,
             tables=tables,
         )
@@ -227,8 +227,11 @@ class SecondDelegate:
     def describe(self, event: Event) -> str:
         who = _who(event, self.participant)
         table = f" at a table of their own ({self.table})" if self.table else ""
+        org = _participant(event, self.participant).organisation
+        delegates = sum(1 for p in event.participants if p.organisation == org)
+        article = "A second" if delegates == 1 else "Another"
         return (
-            f"A second delegate for {who}, {self.delegate}{table}, takes over "
+            f"{article} delegate for {who}, {self.delegate}{table}, takes over "
             f"{_count(len(self.requests), 'request')} {self.participant} could not fit"
         )
 
@@ -324,13 +327,17 @@ def _who(event: Event, pid: str) -> str:
     orgs = {o.id: o.name for o in event.organisations}
     org = orgs.get(person.organisation or "")
     label = person.name or org
-    if person.name and org:
+    if person.name and org and person.name != org:
         label = f"{person.name}, {org}"
     return f"{pid} ({label})" if label else pid
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _more(n: int, noun: str) -> str:
+    return f"One more {noun}" if n == 1 else f"{n} more {noun}s"
 
 
 def _strings(value: object) -> tuple[str, ...]:

@@ -73,7 +73,9 @@ def project(problem: Problem, placed: Placed) -> Held | None:
         for rid, start in placed.items()
         if rid in index and start in slot
     )
-    order.sort(key=lambda rs: (not problem.requests[rs[0]].required, -problem.requests[rs[0]].weight))
+    order.sort(
+        key=lambda rs: (not problem.requests[rs[0]].required, -problem.requests[rs[0]].weight)
+    )
     for r, s in order:
         if s in problem.requests[r].slots and occupancy.can_place(r, s):
             occupancy.place(r, s)

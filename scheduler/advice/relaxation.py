@@ -67,7 +67,9 @@ class RelaxationLP:
         for r, c, v in self.model.choice:
             self.columns[r].append((c, v))
         self.value = self._solve()
-        self.duals = {key: row.dual_value() for key, row in self.model.caps.items()}
+        self.duals: dict[Cap, float] = {
+            key: float(row.dual_value()) for key, row in self.model.caps.items()
+        }
 
     @property
     def bound(self) -> int | None:
