@@ -209,3 +209,13 @@ def test_the_panel_is_a_page_of_its_own_without_htmx(
     event_id = _load(app)
     page = organiser_client.get(f"/events/{event_id}/advice").text
     assert "<h1>What would help</h1>" in page and 'id="start-advice"' in page
+
+
+def test_a_suggestion_reads_in_vietnamese(
+    app: FastAPI, organiser_client: OrganiserClient, suggestions: list[dict[str, Any]]
+) -> None:
+    event_id = _load(app)
+    _finished_job(app, event_id, suggestions)
+    organiser_client.cookies.set("lang", "vi")
+    page = organiser_client.get(f"/events/{event_id}/advice").text
+    assert "Thêm một phiên dịch viên tiếng ko" in page and "Áp dụng vào thiết lập" in page
