@@ -18,6 +18,12 @@ from scheduler.problem import Problem
 
 LP_TOLERANCE = 1e-6
 
+# Kinds of capacity rows of the slot-class model, as keys of `ClassModel.caps`:
+# (MEETINGS, participant, class), (MAX_MEETINGS, participant, -1), (TABLES, -1, class),
+# (RESOURCE, resource, class).
+MEETINGS, MAX_MEETINGS, TABLES, RESOURCE = "meetings", "max_meetings", "tables", "resource"
+Cap = tuple[str, int, int]
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WeightBound:
@@ -41,7 +47,7 @@ def slot_classes(problem: Problem) -> list[list[int]]:
 
 
 @dataclass(slots=True)
-class _ClassModel:
+class ClassModel:
     """The slot-class relaxation on a pywraplp solver: continuous (LP) or integer (MIP).
 
     Each request picks at most one class of interchangeable slots (exactly one if
@@ -54,9 +60,12 @@ class _ClassModel:
     classes: list[list[int]]
     choice: list[tuple[int, int, pywraplp.Variable]]  # (request, class, variable)
     feasible: bool  # False: a required request has no slot at all
+    # The capacity rows that can bind (a row with fewer variables than its limit is left
+    # out), so that a caller may raise a limit and solve again (scheduler/advice).
+    caps: dict[Cap, pywraplp.Constraint]
 
     @classmethod
-    def build(cls, problem: Problem, solver: pywraplp.Solver, *, integer: bool) -> _ClassModel:
+    def build(cls, problem: Problem, solver: pywraplp.Solver, *, integer: bool) -> ClassModel:
         classes = slot_classes(problem)
         class_of = {s: c for c, group in enumerate(classes) for s in group}
         size = [len(group) for group in classes]
@@ -86,20 +95,28 @@ class _ClassModel:
                 continue
             solver.Add(solver.Sum(chosen) == 1 if req.required else solver.Sum(chosen) <= 1)
 
-        def cap(variables: list[pywraplp.Variable], limit: int) -> None:
-            if len(variables) > limit:
-                solver.Add(solver.Sum(variables) <= limit)
+        caps: dict[Cap, pywraplp.Constraint] = {}
 
-        for (_who, c), variables in per_participant_class.items():
-            cap(variables, size[c])
+        def cap(key: Cap, variables: list[pywraplp.Variable], limit: int) -> None:
+            if len(variables) > limit:
+                caps[key] = solver.Add(solver.Sum(variables) <= limit)
+
+        for (who, c), variables in per_participant_class.items():
+            cap((MEETINGS, who, c), variables, size[c])
         for who, variables in per_participant.items():
-            cap(variables, problem.max_meetings[who])
+            cap((MAX_MEETINGS, who, -1), variables, problem.max_meetings[who])
         for c, variables in per_pool_class.items():
-            cap(variables, size[c] * problem.pooled_tables)
+            cap((TABLES, -1, c), variables, size[c] * problem.pooled_tables)
         for (k, c), variables in per_resource_class.items():
-            cap(variables, size[c] * problem.resource_capacity[k])
+            cap((RESOURCE, k, c), variables, size[c] * problem.resource_capacity[k])
         objective.SetMaximization()
-        return cls(solver=solver, classes=classes, choice=choice, feasible=feasible)
+        return cls(
+            solver=solver,
+            classes=classes,
+            choice=choice,
+            feasible=feasible,
+            caps=caps,
+        )
 
 
 def weight_upper_bound(problem: Problem) -> WeightBound:
@@ -109,7 +126,7 @@ def weight_upper_bound(problem: Problem) -> WeightBound:
     evenly), with far fewer columns.
     """
     solver = pywraplp.Solver.CreateSolver("GLOP")
-    model = _ClassModel.build(problem, solver, integer=False)
+    model = ClassModel.build(problem, solver, integer=False)
     n = len(model.classes)
     if not model.feasible:
         return WeightBound(value=None, lp_value=None, feasible=False, slot_classes=n)
@@ -153,7 +170,7 @@ def class_selection(
     if engine == "CP_SAT":
         solver.SetNumThreads(workers)
     solver.SetTimeLimit(max(1, int(seconds * 1000)))
-    model = _ClassModel.build(problem, solver, integer=True)
+    model = ClassModel.build(problem, solver, integer=True)
     if not model.feasible or not model.choice:
         return none
     if start is not None:

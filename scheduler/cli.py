@@ -1,4 +1,4 @@
-"""The `ketnoi` command line: solve, resolve, check, import-dzn, sample.
+"""The `ketnoi` command line: solve, resolve, advise, check, import-dzn, sample.
 
 Exit status: 0 success, 1 a schedule violates a rule (check) or no schedule satisfies the
 event (solve), 2 bad input (the message names the JSON path), 3 an internal error.
@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from scheduler.advise import DEFAULT_TIME_LIMIT as ADVISE_TIME_LIMIT
+from scheduler.advise import AdviceError, AdviceParams, AdviceProgress, advise
 from scheduler.check import check_schedule
 from scheduler.domain import Event, Schedule, SolveStatus
 from scheduler.dzn import read_dzn_file
@@ -72,6 +74,25 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=_resolve)
+
+    p = commands.add_parser(
+        "advise", help="the changes to the event that would buy the most weight, each verified"
+    )
+    p.add_argument("event", type=Path, help="b2b-event/1 JSON file")
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        default=ADVISE_TIME_LIMIT,
+        help=f"seconds per solve: the event's and each changed event's (default {ADVISE_TIME_LIMIT:g})",
+    )
+    p.add_argument("--top", type=int, default=5, help="suggestions wanted (default 5)")
+    p.add_argument(
+        "--write-events", type=Path, metavar="DIR", help="write each changed event as DIR/N.json"
+    )
+    p.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=_advise)
 
     p = commands.add_parser("check", help="check a schedule against its event; print metrics")
     p.add_argument("event", type=Path)
@@ -148,6 +169,55 @@ def _resolve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return _report(args, schedule)
+
+
+def _advise(args: argparse.Namespace) -> int:
+    """One JSON line per suggestion on stdout, best first; the changed events in DIR."""
+    event = _read_event(args.event)
+    solve_params = _params(args)
+    if args.top < 1:
+        raise FormatError(["--top must be at least 1"])
+    directory: Path | None = args.write_events
+    if directory is not None:
+        try:  # before minutes of solving, not after
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise FormatError([f"cannot write {directory}: {error.strerror}"]) from None
+    params = AdviceParams(
+        time_limit=solve_params.time_limit,
+        workers=solve_params.workers,
+        seed=solve_params.seed,
+        top=args.top,
+    )
+
+    def progress(p: AdviceProgress) -> None:
+        if not args.quiet:
+            step = f" {p.step}/{p.steps}" if p.steps > 1 else ""
+            print(f"{p.elapsed:7.1f}s  {p.stage}{step}: {p.what}", file=sys.stderr)
+
+    try:
+        advice = advise(event, params, on_progress=progress)
+    except AdviceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_VIOLATION
+    if directory is not None:
+        for n, suggestion in enumerate(advice.suggestions, 1):
+            _write(directory / f"{n}.json", dumps(event_to_json(suggestion.event)))
+        for path in directory.glob("*.json"):  # changed events an earlier run left behind
+            if path.stem.isdigit() and int(path.stem) > len(advice.suggestions):
+                path.unlink()
+    for suggestion in advice.suggestions:
+        print(json.dumps(suggestion.to_json(), ensure_ascii=False))
+    if not args.quiet:
+        bound = "?" if advice.weight_bound is None else advice.weight_bound
+        print(
+            f"the event as it is: weight {advice.weight} (bound {bound}), "
+            f"{advice.meetings} meetings; {len(advice.suggestions)} suggestions from "
+            f"{advice.verified} changed events solved, {advice.candidates} estimated, "
+            f"{advice.seconds} s",
+            file=sys.stderr,
+        )
+    return 0
 
 
 def _params(args: argparse.Namespace) -> SolveParams:

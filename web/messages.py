@@ -89,6 +89,41 @@ CATALOGUE: dict[str, str] = {
     "solve.no_schedule": N_("No schedule: no schedule satisfies every rule of the event"),
     "solve.no_schedule_because": N_("No schedule: {reason}"),
     "solve.failed": N_("The solve failed: {e}"),
+    # what would help (advice)
+    "advice.busy": N_("The advice for this event is already being worked out."),
+    "advice.crashed": N_("The advice process stopped unexpectedly. Nothing was changed."),
+    "advice.cancelled": N_("Cancelled. Nothing was changed."),
+    "advice.no_schedule": N_("No advice: {reason}"),
+    "advice.failed": N_("The advice failed: {e}"),
+    "advice.not_found": N_("No such suggestion."),
+    "advice.applied_already": N_(
+        "A suggestion of this advice was applied already, and the others were measured on "
+        "the event before it. Ask for advice again."
+    ),
+    "advice.stale": N_(
+        "The set-up changed since this advice was worked out, so its gain may no longer "
+        "hold. Nothing was changed: ask for advice again."
+    ),
+    "advice.applied": N_("Applied: {what}. {detail}"),
+    "advice.solve_again": N_("Solve again to get a schedule that uses it."),
+    "advice.tables_added": N_(
+        "New pooled tables: {ids}. Solve again to get a schedule that uses them."
+    ),
+    "advice.delegate_added": N_(
+        "New participant {id} takes over {n} requests: add their name and e-mail on the "
+        "registrations page, then solve again."
+    ),
+    "advice.interpreter": N_(
+        "One more interpreter for {language} ({resource}: {capacity} per slot instead of {was})"
+    ),
+    "advice.resource": N_("One more {resource} ({capacity} per slot instead of {was})"),
+    "advice.tables": N_("More pooled tables: {total} instead of {was}"),
+    "advice.session_end": N_("Session {session} longer: until {time} instead of {was}"),
+    "advice.session_start": N_("Session {session} longer: from {time} instead of {was}"),
+    "advice.max_meetings": N_("Let {who} take {n} meetings instead of {was}"),
+    "advice.delegate": N_(
+        "A second delegate for {who} takes over the requests they could not fit ({n})"
+    ),
     # versions
     "version.not_found": N_("No such schedule version."),
     "version.copy_of": N_("copy of version {n}"),

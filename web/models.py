@@ -275,3 +275,37 @@ def _participant_written(_mapper: object, _connection: object, row: Participant)
 @event.listens_for(Organisation, "before_update")
 def _organisation_written(_mapper: object, _connection: object, row: Organisation) -> None:
     organisation_keys(row)
+
+
+class AdviceJob(SQLModel, table=True):
+    """What would help an event: `scheduler.advise` run in its own process, as a solve is.
+
+    `result` holds the suggestions as `ketnoi advise` prints them, with the reference
+    weight (`{"weight", "weight_bound", "suggestions": [...]}`); `applied` the index of
+    the one applied to the set-up (the others were measured on the event before it)."""
+
+    __tablename__ = "advice_job"
+    __table_args__ = (
+        Index(
+            "one_active_advice_per_event",
+            "event_id",
+            unique=True,
+            sqlite_where=text("active"),
+            postgresql_where=text("active"),
+        ),
+    )
+    id: int = Field(default=None, primary_key=True)  # set by the database on insert
+    event_id: int = _fk("event.id")
+    state: str = JobState.QUEUED.value  # a JobState
+    active: bool = True
+    cancel_requested: bool = False
+    params: dict[str, Any] = _json({})
+    progress: dict[str, Any] = _json({})
+    result: dict[str, Any] = _json({})
+    applied: int | None = None
+    pid: int | None = None
+    error: str | None = None  # a message code (web.messages), shown in the reader's language
+    error_params: dict[str, Any] = _json({})
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    started_at: NaiveDatetime | None = None
+    finished_at: NaiveDatetime | None = None

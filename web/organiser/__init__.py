@@ -2,8 +2,17 @@
 
 from fastapi import APIRouter
 
-from web.organiser import auth, events, portal, registrations, requests, solving, versions
+from web.organiser import (
+    advice,
+    auth,
+    events,
+    portal,
+    registrations,
+    requests,
+    solving,
+    versions,
+)
 
 router = APIRouter()
-for _module in (auth, events, registrations, requests, solving, versions, portal):
+for _module in (auth, events, registrations, requests, solving, versions, portal, advice):
     router.include_router(_module.router)

@@ -1,0 +1,1 @@
+"""The parts of scheduler.advise: changes, their LP estimates, and their measurement."""
