@@ -103,7 +103,7 @@ def test_applying_the_interpreter_raises_its_capacity(
         f"/events/{event_id}/advice/{job_id}/apply/{index}", {}, headers=HTMX
     )
     assert response.status_code == 200
-    assert "Applied: One more interpreter for ko" in response.text
+    assert "Applied: One more interpreter for Korean" in response.text
     assert _capacity(app, event_id) == 2
 
 
