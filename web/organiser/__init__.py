@@ -2,8 +2,30 @@
 
 from fastapi import APIRouter
 
-from web.organiser import auth, events, portal, registrations, requests, solving, versions
+from web.organiser import (
+    account,
+    auth,
+    events,
+    invitations,
+    members,
+    portal,
+    registrations,
+    requests,
+    solving,
+    versions,
+)
 
 router = APIRouter()
-for _module in (auth, events, registrations, requests, solving, versions, portal):
+for _module in (
+    auth,
+    account,
+    invitations,
+    events,
+    members,
+    registrations,
+    requests,
+    solving,
+    versions,
+    portal,
+):
     router.include_router(_module.router)
