@@ -110,7 +110,7 @@ def _params(dependant: Any) -> dict[str, type]:
 def _route_table(app: FastAPI) -> list[Route]:
     """Every API route of the app with its methods, as the router resolves them."""
     contexts = getattr(routing, "iter_route_contexts", None)
-    found = contexts(app.routes) if contexts else app.routes
+    found: list[Any] = list(contexts(app.routes) if contexts else app.routes)
     out = []
     for route in found:
         dependant = getattr(route, "dependant", None)
@@ -155,8 +155,8 @@ def build_world(app: FastAPI, owner_email: str, tag: str) -> World:
     number = store_version(app, event_id, PLACED)  # version 2, a draft
     viewer = f"viewer-{tag.lower()}@example.org"
     with Session(app.state.engine) as db:
-        event = db.get(m.Event, event_id)
-        assert event is not None
+        row = db.get(m.Event, event_id)
+        assert row is not None
         version = db.exec(
             select(m.ScheduleVersion).where(
                 m.ScheduleVersion.event_id == event_id, m.ScheduleVersion.number == number
@@ -178,7 +178,7 @@ def build_world(app: FastAPI, owner_email: str, tag: str) -> World:
         assert owner is not None
         links = Links(base_url="http://testserver", secret="test-secret")
         invitee = f"invitee-{tag.lower()}@example.org"
-        members.invite(db, event, owner, invitee, Role.VIEWER, NoMail(), links, None)
+        members.invite(db, row, owner, invitee, Role.VIEWER, NoMail(), links, None)
         invitation = members.pending(db, event_id)[0]
         ids = {
             "number": number,
@@ -191,7 +191,7 @@ def build_world(app: FastAPI, owner_email: str, tag: str) -> World:
             "member_id": member.id,
             "invitation_id": invitation.id,
         }
-        return World(event_id, event.name, tag, ids, viewer)
+        return World(event_id, row.name, tag, ids, viewer)
 
 
 def _one(db: Session, table: Any, event_id: int, ext_id: str) -> Any:
