@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from tests.conftest import ORGANISER_EMAIL
 from tests.web.helpers import (
     SECRET,
     load_tiny,
@@ -19,6 +20,7 @@ from tests.web.helpers import (
 )
 from web import models as m
 from web.usecases import tokens
+from web.usecases.accounts import create_organiser
 
 # Two meetings of B001-1 and one of others, at the pooled table T005.
 PLACED = {"R00001": (0, "T005"), "R00003": (1, "T005"), "R00004": (2, "T005")}
@@ -155,3 +157,13 @@ def test_a_meeting_whose_request_was_deleted_leaves_the_calendar(app: FastAPI) -
     _delete_request(app, "R00001")
     data = signed_in(app, "B001-1").get("/p/calendar.ics").content
     assert _uids(data) == [f"R00003@event-{event_id}.ketnoi"]
+
+
+def test_the_organizer_of_a_calendar_is_the_events_owner(app: FastAPI) -> None:
+    with Session(app.state.engine) as session:
+        create_organiser(session, "first@example.org", "a long password 123")
+        create_organiser(session, ORGANISER_EMAIL, "a long password 123")
+    _published(app)  # owned by ORGANISER_EMAIL, the second account
+    data = signed_in(app, "B001-1").get("/p/calendar.ics").content
+    organizers = {str(e["organizer"]) for e in icalendar.Calendar.from_ical(data).walk("VEVENT")}
+    assert organizers == {f"mailto:{ORGANISER_EMAIL}"}

@@ -54,6 +54,14 @@ def test_an_expired_link_is_refused(app: FastAPI, monkeypatch: pytest.MonkeyPatc
     assert TestClient(app).get(f"/p/login/{token}", follow_redirects=False).status_code == 403
 
 
+def test_a_cookie_copied_before_signing_out_no_longer_signs_in(app: FastAPI) -> None:
+    load_tiny(app)
+    client = signed_in(app, "B001-1")
+    copy = TestClient(app, cookies={"ketnoi_session": client.cookies["ketnoi_session"]})
+    client.post("/p/logout", data={"csrf_token": csrf(client)})
+    assert copy.get("/p/").status_code == 403
+
+
 def test_renewed_links_end_open_sessions(app: FastAPI) -> None:
     event_id = load_tiny(app)
     client = signed_in(app, "B001-1")
