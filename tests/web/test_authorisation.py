@@ -49,6 +49,7 @@ OUTSIDE_EVENTS = {
     ("POST", "/invitations/{token}"),
     ("GET", "/lang/{code}"),
     ("POST", "/api/events"),
+    ("GET", "/api/docs"),
 }
 # What a form post sends to any route: plausible values for every form of the app.
 FORM = {
