@@ -37,10 +37,12 @@ TINY_SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "tiny.json"
 
 
 def import_event_json(session: Session, doc: object, venue: str = "") -> m.Event:
-    """A `b2b-event/1` document stored as a new event (as the command line does)."""
-    from web.usecases import events
+    """A `b2b-event/1` document stored as a new event, owned by the test organiser
+    (ORGANISER_EMAIL) when that account exists, else by nobody."""
+    from web.usecases import accounts, events
 
-    return events.import_event(session, None, doc, venue=venue)
+    owner = accounts.organiser_by_email(session, ORGANISER_EMAIL)
+    return events.import_event(session, owner, doc, venue=venue)
 
 
 def load_tiny(app: FastAPI, venue: str = "") -> int:

@@ -35,6 +35,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     ),
     "web.mailing": (
         "web.mail",
+        "web.messages",
         "web.i18n",
         "web.settings",
         "web.models",

@@ -12,6 +12,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from web import api, organiser, portal
 from web.db import make_engine, migrate
 from web.http import errors, language
+from web.http.headers import SecurityHeaders
 from web.http.limits import LoginLimiter
 from web.http.templating import make_environment
 from web.i18n import LocaleMiddleware
@@ -19,7 +20,9 @@ from web.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
-HTMX_DIST = Path(__file__).resolve().parent.parent / "node_modules" / "htmx.org" / "dist"
+NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
+HTMX_DIST = NODE_MODULES / "htmx.org" / "dist"
+SWAGGER_DIST = NODE_MODULES / "swagger-ui-dist"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -27,7 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="ketnoi",
         summary="Organiser app and JSON API of the ketnoi B2B meeting scheduler",
-        docs_url="/api/docs",
+        docs_url=None,  # web.api.docs: Swagger UI from local files, allowed by the CSP
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
@@ -46,12 +49,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
-    # Outermost: the locale (cookie, then Accept-Language) is set before any handler runs.
+    # The locale (cookie, then Accept-Language) is set before any handler runs.
     app.add_middleware(LocaleMiddleware)
+    # Outermost: every answer, error pages and static files too, carries the headers.
+    app.add_middleware(SecurityHeaders)
     if (HTMX_DIST / "htmx.min.js").exists():
         app.mount("/static/vendor", StaticFiles(directory=HTMX_DIST), name="vendor")
     else:
         log.warning("htmx not found in %s: run scripts/setup-dev (npm ci)", HTMX_DIST)
+    if SWAGGER_DIST.exists():
+        app.mount("/static/swagger", StaticFiles(directory=SWAGGER_DIST), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(organiser.router)
     app.include_router(portal.router)

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from scheduler import cli as scheduler_cli
 from scheduler.formats import read_event_file
 from web import messages
-from web.usecases import accounts, events
+from web.usecases import access, accounts, events
 from web.usecases.errors import UseCaseError
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "hanoi-2026.json"
@@ -36,11 +36,17 @@ def build_parser() -> tuple[argparse.ArgumentParser, object]:
     p = sub.add_parser("create-token", help="create an API token for an organiser and print it")
     p.add_argument("email")
     p.set_defaults(func=_create_token)
+    p = sub.add_parser("grant", help="give an organiser a role in an event (owner hands it over)")
+    p.add_argument("event_id", type=int)
+    p.add_argument("email")
+    p.add_argument("--role", choices=[r.value for r in access.GRANTS], default="owner")
+    p.set_defaults(func=_grant)
 
     p = commands.add_parser(
         "demo-load", help="load a b2b-event/1 file as an event unless one of that name exists"
     )
     p.add_argument("event", type=Path, nargs="?", default=SAMPLE)
+    p.add_argument("--owner", metavar="EMAIL", help="the organiser who owns the event")
     p.set_defaults(func=_demo_load)
     return parser, commands
 
@@ -96,16 +102,33 @@ def _create_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _grant(args: argparse.Namespace) -> int:
+    try:
+        with Session(_engine()) as session:
+            access.grant_by_email(session, args.event_id, args.email, args.role)
+    except UseCaseError as error:
+        print(f"error: {messages.text(error.message)}", file=sys.stderr)
+        return scheduler_cli.EXIT_BAD_INPUT
+    print(f"{args.email} is {args.role} of event {args.event_id}")
+    return 0
+
+
 def _demo_load(args: argparse.Namespace) -> int:
     event = read_event_file(args.event)
     with Session(_engine()) as session:
+        owner = accounts.organiser_by_email(session, args.owner) if args.owner else None
+        if args.owner and owner is None:
+            print(f"error: no organiser {args.owner}", file=sys.stderr)
+            return scheduler_cli.EXIT_BAD_INPUT
         existing = events.find_by_name(session, event.name)
         if existing is not None:
             print(f"event {existing.id} “{existing.name}” already loaded")
             return 0
         venue = "National Convention Center, Hanoi"
-        row = events.create_event(session, None, event, venue=venue)
-        print(f"event {row.id} “{row.name}” loaded")
+        row = events.create_event(session, owner, event, venue=venue)  # FormatError: run()
+        print(
+            f"event {row.id} “{row.name}” loaded" + (f", owned by {owner.email}" if owner else "")
+        )
     return 0
 
 

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 
 from scheduler.ical import Change
+from web import messages
 from web.i18n import _, format_datetime, use_locale
 from web.mail import Attachment, Mailer, MailError, build_message
 from web.models import Participant
 from web.settings import Settings
-from web.usecases.notifications import ChangeNotice, LinkNotice
+from web.usecases.notifications import ChangeNotice, InvitationNotice, LinkNotice, Notice
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +33,41 @@ class MailPostman:
         with use_locale(person.locale):
             return _("Table")
 
-    def deliver(self, notice: LinkNotice | ChangeNotice) -> bool:
+    def deliver(self, notice: Notice) -> bool:
         """Send one notice as an e-mail; False (logged) if the mail server refused it."""
-        with use_locale(notice.person.locale):
-            message = _link_mail(notice) if isinstance(notice, LinkNotice) else _change_mail(notice)
+        if isinstance(notice, InvitationNotice):
+            with use_locale(notice.locale):
+                message = _invitation_mail(notice)
+            who = "an invited organiser"
+        else:
+            with use_locale(notice.person.locale):
+                if isinstance(notice, LinkNotice):
+                    message = _link_mail(notice)
+                else:
+                    message = _change_mail(notice)
+            who = f"participant {notice.person.id}"
         try:
             self.mailer.send(message)
         except MailError as exc:
-            log.warning("mail to participant %s not sent: %s", notice.person.id, exc)
+            log.warning("mail to %s not sent: %s", who, exc)
             return False
         return True
+
+
+def _invitation_mail(notice: InvitationNotice) -> EmailMessage:
+    text = _(
+        "Hello,\n\n{inviter} invites you to organise {event} on ketnoi as {role}.\n"
+        "Accept the invitation here (the link works once, until {expires} UTC):\n{url}\n\n"
+        "If you did not expect this, ignore this message.\n"
+    ).format(
+        inviter=notice.inviter,
+        event=notice.event_name,
+        role=messages.role(notice.role),
+        expires=notice.expires_at.strftime("%Y-%m-%d %H:%M"),
+        url=notice.link,
+    )
+    subject = _("Invitation to organise {event}").format(event=notice.event_name)
+    return build_message(notice.email, subject, text)
 
 
 def _link_mail(notice: LinkNotice) -> EmailMessage:

@@ -19,7 +19,29 @@ CATALOGUE: dict[str, str] = {
     "account.email_required": N_("an e-mail address is required"),
     "account.password_short": N_("the password must have at least {n} characters"),
     "account.no_organiser": N_("no organiser with that e-mail"),
+    "account.wrong_password": N_("This is not your current password."),
+    "account.passwords_differ": N_("The two passwords differ."),
+    "account.no_token": N_("No such API token."),
+    # organisers of an event: roles, members, invitations
+    "role.owner": N_("owner"),
+    "role.co-organiser": N_("co-organiser"),
+    "role.viewer": N_("viewer"),
+    "event.role_forbids": N_("Your role in this event ({role}) does not allow this."),
+    "member.not_found": N_("No such organiser of this event."),
+    "member.bad_role": N_("Choose co-organiser or viewer."),
+    "member.owner_stays": N_(
+        "The owner stays: make another organiser the owner to hand the event over."
+    ),
+    "member.already": N_("already an organiser of this event"),
+    "invitation.not_found": N_(
+        "This invitation is not valid: it was used, withdrawn or has expired."
+    ),
+    "invitation.other_address": N_(
+        "This invitation is for {email}. Sign out and sign in with that address to accept it."
+    ),
+    "invitation.sign_in_first": N_("An account for {email} exists: sign in to accept."),
     # forms in general
+    "form.one_line": N_("must be one line, without line breaks or tabs"),
     "form.correct_fields": N_("Please correct the fields marked below."),
     "form.required": N_("required"),
     "form.required_field": N_("Required."),
@@ -199,6 +221,11 @@ def language_name(code: str) -> str:
         return code
     # mid-sentence, Vietnamese writes "tiếng Hàn" where Babel names it "Tiếng Hàn"
     return name[0].lower() + name[1:] if get_locale() == "vi" else name
+
+
+def role(value: str) -> str:
+    """An organiser's role (`web.models.Role`) in the current locale."""
+    return text(Msg(f"role.{value}"))
 
 
 def texts(messages: Iterable[Msg]) -> str:

@@ -230,6 +230,52 @@ class Organiser(SQLModel, table=True):
     created_at: NaiveDatetime = Field(default_factory=utcnow)
 
 
+class Role(enum.StrEnum):
+    """What an organiser is to one event (`web.usecases.access` says what each may do)."""
+
+    OWNER = "owner"  # everything, and the only one who publishes and manages members
+    CO_ORGANISER = "co-organiser"  # registrations, requests, solving; no publishing
+    VIEWER = "viewer"  # reads everything, changes nothing
+
+
+class EventMember(SQLModel, table=True):
+    """An organiser's role in an event; no row, no access."""
+
+    __tablename__ = "event_member"
+    __table_args__ = (UniqueConstraint("event_id", "organiser_id"),)
+    id: int = Field(default=None, primary_key=True)  # set by the database on insert
+    event_id: int = _fk("event.id")
+    organiser_id: int = _fk("organiser.id")
+    role: str = Role.VIEWER.value  # a Role
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+
+
+class EventInvitation(SQLModel, table=True):
+    """An e-mailed invitation to join an event in a role; its link carries a secret token."""
+
+    __tablename__ = "event_invitation"
+    id: int = Field(default=None, primary_key=True)  # set by the database on insert
+    event_id: int = _fk("event.id")
+    email: str  # lower case
+    role: str = Role.VIEWER.value  # a Role other than owner
+    token_hash: str = Field(unique=True, index=True)  # sha256 hex of the link's token
+    invited_by: int | None = _fk("organiser.id", ondelete="SET NULL", nullable=True)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    expires_at: NaiveDatetime
+
+
+class LoginSession(SQLModel, table=True):
+    """A signed-in browser, of an organiser or of a participant. The cookie holds a random
+    token whose hash is here; deleting the row ends the session wherever the cookie is."""
+
+    __tablename__ = "login_session"
+    id: int = Field(default=None, primary_key=True)  # set by the database on insert
+    token_hash: str = Field(unique=True, index=True)  # sha256 hex of the cookie's token
+    organiser_id: int | None = _fk("organiser.id", nullable=True)
+    participant_id: int | None = _fk("participant.id", nullable=True)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+
+
 class ApiToken(SQLModel, table=True):
     __tablename__ = "api_token"
     id: int = Field(default=None, primary_key=True)  # set by the database on insert

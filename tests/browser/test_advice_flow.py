@@ -42,7 +42,9 @@ def test_advice_flow(live_server: str, tmp_path: Path) -> None:
         page.click("#start-advice")
         rows = page.locator("#advice-suggestions tbody tr")
         expect(rows.first).to_be_visible(timeout=90_000)
-        expect(page.locator("#advice-suggestions")).to_contain_text("One more interpreter for Korean")
+        expect(page.locator("#advice-suggestions")).to_contain_text(
+            "One more interpreter for Korean"
+        )
         shot(page, "advice")
 
         page.locator("tr[data-kind=interpreter] button.apply-suggestion").click()

@@ -17,7 +17,7 @@ from scheduler.check import check_schedule
 from tests.conftest import OrganiserClient, publish
 from tests.conftest import load_tiny as _load_tiny
 from web import models as m
-from web.usecases import mapper, tokens, versions
+from web.usecases import access, accounts, mapper, tokens, versions
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "test-secret"  # the conftest app's secret key
@@ -31,6 +31,18 @@ SETUP = {
     "pooled_tables": "3",
     "resources": "interpreter:ko 1",
 }
+
+
+def organiser_token(
+    app: FastAPI, email: str, event_id: int | None = None, role: m.Role = m.Role.OWNER
+) -> dict[str, str]:
+    """The API headers of a new organiser `email`, given `role` in the event (if any)."""
+    with Session(app.state.engine) as session:
+        organiser = accounts.create_organiser(session, email, "a long password 123")
+        if event_id is not None:
+            access.grant(session, event_id, organiser, role)
+            session.commit()
+        return {"Authorization": f"Bearer {accounts.create_api_token(session, email)}"}
 
 
 def load_tiny(app: FastAPI) -> int:

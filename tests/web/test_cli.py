@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from web import models as m
 from web.cli import main
@@ -41,3 +42,46 @@ def test_admin_commands_and_demo_load(
         engine.dispose()
     finally:
         get_settings.cache_clear()
+
+
+def _roles(url: str) -> list[tuple[str, str]]:
+    engine = make_engine(url)
+    with Session(engine) as session:
+        rows = session.exec(
+            select(m.Organiser.email, m.EventMember.role).join(
+                m.EventMember, col(m.EventMember.organiser_id) == col(m.Organiser.id)
+            )
+        ).all()
+    engine.dispose()
+    return sorted((email, role) for email, role in rows)
+
+
+@pytest.fixture
+def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("KETNOI_DATABASE_URL", url)
+    get_settings.cache_clear()
+    for email in ("a@example.org", "b@example.org"):
+        monkeypatch.setattr("sys.stdin", io.StringIO("long enough password\n"))
+        assert main(["admin", "create-organiser", email, "--password-stdin"]) == 0
+    yield url
+    get_settings.cache_clear()
+
+
+def test_demo_load_gives_the_event_its_owner(cli_db: str) -> None:
+    main(["demo-load", str(ROOT / "samples/tiny.json"), "--owner", "a@example.org"])
+    assert _roles(cli_db) == [("a@example.org", "owner")]
+
+
+def test_demo_load_refuses_an_unknown_owner(cli_db: str) -> None:
+    assert main(["demo-load", str(ROOT / "samples/tiny.json"), "--owner", "x@example.org"]) == 2
+
+
+def test_grant_hands_an_event_over(cli_db: str) -> None:
+    main(["demo-load", str(ROOT / "samples/tiny.json"), "--owner", "a@example.org"])
+    main(["admin", "grant", "1", "b@example.org"])
+    assert _roles(cli_db) == [("a@example.org", "co-organiser"), ("b@example.org", "owner")]
+
+
+def test_grant_of_an_unknown_event_is_bad_input(cli_db: str) -> None:
+    assert main(["admin", "grant", "9", "b@example.org", "--role", "viewer"]) == 2

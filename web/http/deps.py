@@ -17,7 +17,7 @@ from web.http import sessions
 from web.i18n import _
 from web.mailing import MailPostman
 from web.settings import Settings
-from web.usecases import access, accounts, tokens
+from web.usecases import access, accounts, logins
 from web.usecases.access import Permission
 from web.usecases.notifications import Links
 
@@ -48,6 +48,10 @@ def secret(request: Request) -> str:
     return get_settings(request).get_secret_key()
 
 
+def _max_age(request: Request) -> int:
+    return get_settings(request).session_max_age
+
+
 def get_links(request: Request) -> Links:
     settings = get_settings(request)
     return Links(base_url=settings.base_url, secret=settings.get_secret_key())
@@ -61,15 +65,24 @@ LinksDep = Annotated[Links, Depends(get_links)]
 PostmanDep = Annotated[MailPostman, Depends(get_postman)]
 
 
+def signed_in_organiser(request: Request, db: Db) -> m.Organiser | None:
+    """The organiser whose session the cookie carries, if it has not ended."""
+    organiser = logins.organiser_of(db, sessions.organiser_token(request), _max_age(request))
+    if organiser is not None:
+        request.state.organiser = organiser
+    return organiser
+
+
 def current_organiser(request: Request, db: Db) -> m.Organiser:
-    organiser = accounts.organiser_by_id(db, sessions.organiser_id(request))
+    """The signed-in organiser; anyone else is sent to the login page."""
+    organiser = signed_in_organiser(request, db)
     if organiser is None:
         raise sessions.LoginRequired()
-    request.state.organiser = organiser
     return organiser
 
 
 CurrentOrganiser = Annotated[m.Organiser, Depends(current_organiser)]
+MaybeOrganiser = Annotated[m.Organiser | None, Depends(signed_in_organiser)]
 
 
 def api_organiser(request: Request, db: Db) -> m.Organiser:
@@ -86,31 +99,49 @@ def api_organiser(request: Request, db: Db) -> m.Organiser:
 ApiOrganiser = Annotated[m.Organiser, Depends(api_organiser)]
 
 
+# Which permission each event dependency asks for: the authorisation test reads it from the
+# route table, so that every route says what it needs.
+EVENT_PERMISSIONS: dict[Callable[..., m.Event], Permission] = {}
+
+
 def _event_for(permission: Permission, who: Callable[..., m.Organiser]) -> Callable[..., m.Event]:
     def dependency(
-        event_id: int, db: Db, organiser: Annotated[m.Organiser, Depends(who)]
+        request: Request, event_id: int, db: Db, organiser: Annotated[m.Organiser, Depends(who)]
     ) -> m.Event:
-        return access.open_event(db, organiser, event_id, permission)
+        event = access.open_event(db, organiser, event_id, permission)
+        # What the pages show (publish buttons, tabs) follows the reader's role.
+        request.state.permissions = access.permissions(db, organiser, event)
+        return event
 
+    EVENT_PERMISSIONS[dependency] = permission
     return dependency
 
 
-# The event of the path's {event_id}, for an organiser page that reads, edits or publishes it.
+# The event of the path's {event_id}, for an organiser page that reads, edits, publishes it
+# or manages its organisers.
 ReadEvent = Annotated[m.Event, Depends(_event_for(Permission.READ, current_organiser))]
 EditEvent = Annotated[m.Event, Depends(_event_for(Permission.EDIT, current_organiser))]
 PublishEvent = Annotated[m.Event, Depends(_event_for(Permission.PUBLISH, current_organiser))]
+ManageEvent = Annotated[m.Event, Depends(_event_for(Permission.MANAGE, current_organiser))]
 # The same for an API call, by the token's organiser.
 ApiReadEvent = Annotated[m.Event, Depends(_event_for(Permission.READ, api_organiser))]
 ApiEditEvent = Annotated[m.Event, Depends(_event_for(Permission.EDIT, api_organiser))]
 ApiPublishEvent = Annotated[m.Event, Depends(_event_for(Permission.PUBLISH, api_organiser))]
 
 
+def signed_in_participant(request: Request, db: Db) -> m.Participant | None:
+    """The participant whose portal session the cookie carries, if it has not ended."""
+    person = logins.participant_of(db, sessions.participant_token(request), _max_age(request))
+    if person is not None:
+        request.state.participant = person
+    return person
+
+
 def current_participant(request: Request, db: Db) -> m.Participant:
     """The participant signed in by their link, or 403."""
-    person = tokens.participant_of_session(db, sessions.participant_mark(request))
+    person = signed_in_participant(request, db)
     if person is None:
         raise HTTPException(403, _("Sign in with your personal link first."))
-    request.state.participant = person
     return person
 
 

@@ -7,6 +7,7 @@ become 404, 403, 409 and 422 here, in the reader's language.
 from __future__ import annotations
 
 import logging
+from html import escape
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -107,4 +108,4 @@ def error_page(
             headers=headers,
         )
     except Exception:  # the session may be unavailable (e.g. in a middleware failure)
-        return HTMLResponse(f"<h1>{status}</h1><p>{message}</p>", status_code=status)
+        return HTMLResponse(f"<h1>{status}</h1><p>{escape(message)}</p>", status_code=status)

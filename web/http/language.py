@@ -5,11 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from web.http import sessions
-from web.http.deps import Db
+from web.http.deps import Db, signed_in_participant
 from web.http.responses import safe_next
 from web.i18n import DEFAULT_LOCALE, normalise, set_locale_cookie
-from web.usecases import profiles, tokens
+from web.usecases import profiles
 
 router = APIRouter()
 
@@ -20,7 +19,7 @@ def switch_language(request: Request, code: str, db: Db, next: str = "/p/") -> R
     locale = normalise(code) or DEFAULT_LOCALE
     response = RedirectResponse(safe_next(next, "/p/"), status_code=303)
     set_locale_cookie(response, locale)
-    person = tokens.participant_of_session(db, sessions.participant_mark(request))
+    person = signed_in_participant(request, db)
     if person is not None:
         profiles.set_locale(db, person, locale)
     return response

@@ -1,4 +1,6 @@
-"""The browser session (Starlette's signed cookie): who is signed in, and its CSRF token."""
+"""The browser's cookie (Starlette's signed session): the tokens of its sign-ins and its
+CSRF token. Who a token signs in is decided on the server (`web.usecases.logins`), so a
+session ends when its row goes, whatever copies of the cookie exist."""
 
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ from web.i18n import _
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-ORGANISER_KEY = "organiser_id"
-PARTICIPANT_KEY = "participant"
+ORGANISER_KEY = "organiser_login"
+PARTICIPANT_KEY = "participant_login"
 
 
 class LoginRequired(Exception):
@@ -50,10 +52,11 @@ async def csrf_protect(request: Request) -> None:
         raise HTTPException(403, message)
 
 
-def log_in(request: Request, organiser_id: int) -> None:
+def log_in(request: Request, token: str) -> None:
+    """The cookie carries the organiser's new sign-in (and nothing from before)."""
     csrf = request.session.get("csrf") or secrets.token_urlsafe(32)
     request.session.clear()
-    request.session[ORGANISER_KEY] = organiser_id
+    request.session[ORGANISER_KEY] = token
     request.session["csrf"] = csrf  # kept: boosted pages still send the token they loaded with
 
 
@@ -61,16 +64,16 @@ def log_out(request: Request) -> None:
     request.session.clear()
 
 
-def organiser_id(request: Request) -> object:
+def organiser_token(request: Request) -> object:
     return request.session.get(ORGANISER_KEY)
 
 
-def participant_mark(request: Request) -> object:
+def participant_token(request: Request) -> object:
     return request.session.get(PARTICIPANT_KEY)
 
 
-def sign_in_participant(request: Request, mark: dict[str, int]) -> None:
-    request.session[PARTICIPANT_KEY] = mark
+def sign_in_participant(request: Request, token: str) -> None:
+    request.session[PARTICIPANT_KEY] = token
 
 
 def sign_out_participant(request: Request) -> None:

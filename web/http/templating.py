@@ -62,6 +62,7 @@ def make_environment() -> jinja2.Environment:
     env.globals["CSRF_FIELD"] = CSRF_FIELD
     env.globals["CSRF_HEADER"] = CSRF_HEADER
     env.globals["qs"] = _qs
+    env.globals["role_name"] = messages.role
     env.filters["hm"] = _hm
     env.filters["dt"] = _dt
     env.filters["join_list"] = _join
@@ -84,6 +85,8 @@ def render(
         "request": request,
         "csrf_token": csrf_token(request),
         "organiser": getattr(request.state, "organiser", None),
+        # what the reader may do with the page's event (`access.Permission` values)
+        "can": getattr(request.state, "permissions", frozenset()),
         "lang": i18n.get_locale(),
         "LOCALES": i18n.LOCALES,
     }

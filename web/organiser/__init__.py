@@ -3,9 +3,12 @@
 from fastapi import APIRouter
 
 from web.organiser import (
+    account,
     advice,
     auth,
     events,
+    invitations,
+    members,
     portal,
     registrations,
     requests,
@@ -14,5 +17,17 @@ from web.organiser import (
 )
 
 router = APIRouter()
-for _module in (auth, events, registrations, requests, solving, versions, portal, advice):
+for _module in (
+    auth,
+    account,
+    invitations,
+    events,
+    members,
+    registrations,
+    requests,
+    solving,
+    versions,
+    portal,
+    advice,
+):
     router.include_router(_module.router)

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from web.http import sessions
-from web.http.deps import Db
+from web.http.deps import Db, SettingsDep
 from web.http.limits import LoginLimiter
 from web.http.responses import safe_next
 from web.http.sessions import csrf_protect
 from web.http.templating import render
 from web.i18n import _
-from web.usecases import accounts
+from web.usecases import accounts, logins
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 TEMPLATE = "organiser/login.html"
@@ -29,6 +29,7 @@ def login_page(request: Request, next: str = "/") -> Response:
 def login(
     request: Request,
     db: Db,
+    settings: SettingsDep,
     email: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
@@ -46,11 +47,15 @@ def login(
         context["error"] = _("Wrong e-mail or password.")
         return render(request, TEMPLATE, context, block="login_form", status_code=422)
     limiter.reset(*keys)
-    sessions.log_in(request, organiser.id)
+    logins.forget_expired(db, settings.session_max_age)
+    sessions.log_in(request, logins.start(db, organiser=organiser))
     return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, db: Db) -> Response:
+    """Ends the cookie's sessions on the server: a copy of it no longer signs anyone in."""
+    logins.end(db, sessions.organiser_token(request))
+    logins.end(db, sessions.participant_token(request))
     sessions.log_out(request)
     return RedirectResponse("/login", status_code=303)

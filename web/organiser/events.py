@@ -32,7 +32,8 @@ def new_event(request: Request, organiser: CurrentOrganiser) -> Response:
 
 @router.post("/events")
 async def create_event(request: Request, db: Db, organiser: CurrentOrganiser) -> Response:
-    return _save(request, db, SetupForm.from_values(await form_strings(request)), None)
+    form = SetupForm.from_values(await form_strings(request))
+    return _save(request, db, form, None, organiser)
 
 
 @router.get("/events/{event_id}")
@@ -45,8 +46,10 @@ async def update_event(request: Request, db: Db, event: EditEvent) -> Response:
     return _save(request, db, SetupForm.from_values(await form_strings(request)), event)
 
 
-def _save(request: Request, db: Db, form: SetupForm, event: Event | None) -> Response:
-    saved = apply_setup(db, form, event) if form.validate() else None
+def _save(
+    request: Request, db: Db, form: SetupForm, event: Event | None, owner: Organiser | None = None
+) -> Response:
+    saved = apply_setup(db, form, event, owner) if form.validate() else None
     if saved is None:
         refused = {"form": form, "event": event}
         return render(request, SETUP, refused, block="setup_form", status_code=422)

@@ -14,7 +14,7 @@ from web.http.limits import LoginLimiter
 from web.http.sessions import csrf_protect
 from web.i18n import set_locale_cookie
 from web.portal.pages import portal_page
-from web.usecases import notifications, tokens
+from web.usecases import logins, notifications, tokens
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 log = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ def sign_in(request: Request, token: str, db: Db) -> Response:
     person = tokens.participant_of_login(db, secret(request), token)
     if person is None:
         return portal_page(request, db, None, LINK, {"expired": True}, status_code=403)
-    sessions.sign_in_participant(request, tokens.session_mark(person))
+    sessions.sign_in_participant(request, logins.start(db, participant=person))
     response = RedirectResponse("/p/", status_code=303)
     if person.locale:
         set_locale_cookie(response, person.locale)
@@ -34,7 +34,8 @@ def sign_in(request: Request, token: str, db: Db) -> Response:
 
 
 @router.post("/p/logout")
-def sign_out(request: Request) -> Response:
+def sign_out(request: Request, db: Db) -> Response:
+    logins.end(db, sessions.participant_token(request))
     sessions.sign_out_participant(request)
     return RedirectResponse("/p/link", status_code=303)
 

@@ -1,4 +1,7 @@
-"""Organiser accounts: argon2 passwords, sign-in checks and API tokens (only hashes stored)."""
+"""Organiser accounts: argon2 passwords, sign-in checks and API tokens (only hashes stored).
+
+An API token belongs to one organiser and sees what they see (`access.open_event`).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,11 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from web import models as m
 from web.models import utcnow
+from web.usecases import inputs, logins
 from web.usecases.errors import Invalid, Msg, NotFound
 
 _hasher = PasswordHasher()
@@ -28,40 +32,61 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-def _by_email(db: Session, email: str) -> m.Organiser | None:
+def organiser_by_email(db: Session, email: str) -> m.Organiser | None:
     query = select(m.Organiser).where(m.Organiser.email == email.strip().lower())
     return db.exec(query).first()
 
 
-def create_organiser(db: Session, email: str, password: str) -> m.Organiser:
-    """Create an organiser, or set a new password if the e-mail exists."""
-    email = email.strip().lower()
-    if not email or "@" not in email:
-        raise Invalid(Msg("account.email_required"))
+def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise Invalid(Msg("account.password_short", n=MIN_PASSWORD))
-    organiser = _by_email(db, email)
+
+
+def create_organiser(db: Session, email: str, password: str) -> m.Organiser:
+    """Create an organiser, or set a new password if the e-mail exists (which ends every
+    session they have open)."""
+    address = inputs.email_address(email)
+    if address is None:
+        raise Invalid(Msg("account.email_required"))
+    _check_password(password)
+    organiser = organiser_by_email(db, address)
     if organiser is None:
-        organiser = m.Organiser(email=email, password_hash=hash_password(password))
+        organiser = m.Organiser(email=address, password_hash=hash_password(password))
     else:
         organiser.password_hash = hash_password(password)
+        logins.end_all(db, organiser=organiser)
     db.add(organiser)
     db.commit()
     db.refresh(organiser)
     return organiser
 
 
+def change_password(
+    db: Session, organiser: m.Organiser, current: str, new: str, repeat: str, keep: object
+) -> None:
+    """A new password, given the current one; every other session of the organiser ends
+    (the one of token `keep`, the browser that changed it, stays signed in)."""
+    errors: dict[str, Msg] = {}
+    if not verify_password(organiser.password_hash, current):
+        errors["current"] = Msg("account.wrong_password")
+    if len(new) < MIN_PASSWORD:
+        errors["new"] = Msg("account.password_short", n=MIN_PASSWORD)
+    elif new != repeat:
+        errors["repeat"] = Msg("account.passwords_differ")
+    if errors:
+        raise Invalid(Msg("form.correct_fields"), errors)
+    organiser.password_hash = hash_password(new)
+    db.add(organiser)
+    logins.end_all(db, organiser=organiser, keep=keep)
+    db.commit()
+
+
 def authenticate(db: Session, email: str, password: str) -> m.Organiser | None:
-    organiser = _by_email(db, email)
+    organiser = organiser_by_email(db, email)
     if organiser is None:
         _hasher.hash(password)  # same work as a real check: no timing hint that the e-mail exists
         return None
     return organiser if verify_password(organiser.password_hash, password) else None
-
-
-def organiser_by_id(db: Session, organiser_id: object) -> m.Organiser | None:
-    """The organiser a browser session names, if it still exists."""
-    return db.get(m.Organiser, organiser_id) if isinstance(organiser_id, int) else None
 
 
 def token_hash(token: str) -> str:
@@ -69,14 +94,33 @@ def token_hash(token: str) -> str:
 
 
 def create_api_token(db: Session, email: str) -> str:
-    """A new API token for an organiser; only its hash is stored."""
-    organiser = _by_email(db, email)
+    """A new API token for the organiser of this address; only its hash is stored."""
+    organiser = organiser_by_email(db, email)
     if organiser is None:
         raise NotFound(Msg("account.no_organiser"))
+    return new_api_token(db, organiser)
+
+
+def new_api_token(db: Session, organiser: m.Organiser) -> str:
+    """A new API token of `organiser`, shown once; only its hash is stored."""
     token = "ktn_" + secrets.token_urlsafe(32)
     db.add(m.ApiToken(organiser_id=organiser.id, token_hash=token_hash(token)))
     db.commit()
     return token
+
+
+def api_tokens(db: Session, organiser: m.Organiser) -> list[m.ApiToken]:
+    query = select(m.ApiToken).where(m.ApiToken.organiser_id == organiser.id)
+    return list(db.exec(query.order_by(col(m.ApiToken.id))))
+
+
+def revoke_api_token(db: Session, organiser: m.Organiser, token_id: int) -> None:
+    """The token stops working at once; only its own organiser may revoke it."""
+    row = db.get(m.ApiToken, token_id)
+    if row is None or row.organiser_id != organiser.id:
+        raise NotFound(Msg("account.no_token"))
+    db.delete(row)
+    db.commit()
 
 
 def organiser_of_token(db: Session, token: str) -> m.Organiser | None:

@@ -23,7 +23,7 @@ from scheduler.ical import (
 )
 from web import models as m
 from web.models import VersionStatus
-from web.usecases import mapper
+from web.usecases import access, mapper
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,7 @@ def published(db: Session, event_id: int, version_id: int | None = None) -> Publ
     for current in schedules[:-1]:
         seq.update(sequences(current, previous, seq))
         previous = current
-    organiser = db.exec(select(m.Organiser).order_by(col(m.Organiser.id))).first()
+    organiser = access.owner_of(db, event_id)
     options = CalendarOptions(
         event_slug=f"event-{event_id}",
         venue=row.venue or None,

@@ -1,4 +1,10 @@
-"""Exports of a version: a table of meetings (CSV, XLSX) and the `b2b-schedule/1` document."""
+"""Exports of a version: a table of meetings (CSV, XLSX) and the `b2b-schedule/1` document.
+
+Cells come from what people typed (names, organisations), and a spreadsheet runs a cell
+that starts like a formula: every cell that starts with `=`, `+`, `-`, `@`, a tab or a
+carriage return gets a leading apostrophe (OWASP's advice on CSV injection), in CSV and
+XLSX alike, and XLSX cells are written as text.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +33,14 @@ COLUMNS = (
 )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: str) -> str:
+    """`value` as a cell no spreadsheet reads as a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def schedule_document(db: Session, version: m.ScheduleVersion) -> dict[str, Any]:
     """The version as a `b2b-schedule/1` document of the event's current set-up."""
     event = mapper.event_of(db, version.event_id)
@@ -50,7 +64,7 @@ def rows(db: Session, version: m.ScheduleVersion) -> list[list[str]]:
         for pid in (x.from_id, x.to_id):
             p = people.get(pid) if pid else None
             row += [p.ext_id, p.name, orgs.get(p.organisation_id or 0, "")] if p else ["", "", ""]
-        out.append(row)
+        out.append([spreadsheet_text(cell) for cell in row])
     return out
 
 
@@ -70,6 +84,8 @@ def xlsx_bytes(db: Session, version: m.ScheduleVersion) -> bytes:
     sheet.append(list(COLUMNS))
     for row in rows(db, version):
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            cell.data_type = "s"  # text, whatever it looks like
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -33,6 +33,10 @@ class Links:
     def login(self, person: m.Participant) -> str:
         return tokens.login_url(self.base_url, self.secret, person)
 
+    def invitation(self, token: str) -> str:
+        """The link of an organiser's invitation to an event."""
+        return f"{self.base_url.rstrip('/')}/invitations/{token}"
+
 
 @dataclass(frozen=True, slots=True)
 class LinkNotice:
@@ -71,8 +75,24 @@ class ChangeNotice:
     link: str
 
 
+@dataclass(frozen=True, slots=True)
+class InvitationNotice:
+    """An invitation to organise an event with its owner, in a role."""
+
+    email: str
+    locale: str | None  # the inviter's language at the time (the invitee has none yet)
+    event_name: str
+    role: m.Role
+    inviter: str  # the inviter's e-mail address
+    link: str
+    expires_at: datetime  # UTC
+
+
+Notice = LinkNotice | ChangeNotice | InvitationNotice
+
+
 class Postman(Protocol):
-    def deliver(self, notice: LinkNotice | ChangeNotice) -> bool:
+    def deliver(self, notice: Notice) -> bool:
         """Send one notice; False if it could not be handed over (already logged)."""
         ...
 

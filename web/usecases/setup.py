@@ -12,6 +12,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from web import models as m
+from web.models import Role
+from web.usecases import access, inputs
 from web.usecases.errors import Msg
 from web.usecases.mapper import sessions_of
 
@@ -104,6 +106,10 @@ class SetupForm:
         name = self.name.strip()
         if not name:
             e["name"] = Msg("setup.name_required")
+        elif not inputs.is_single_line(name):
+            e["name"] = Msg("form.one_line")
+        if not inputs.is_single_line(self.venue.strip()):
+            e["venue"] = Msg("form.one_line")
         timezone = self.timezone.strip()
         try:
             zoneinfo.ZoneInfo(timezone)
@@ -222,8 +228,11 @@ def _whole_number(raw: str) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
-def apply_setup(session: Session, form: SetupForm, event: m.Event | None) -> m.Event | None:
-    """Write a validated form; returns None (with form.errors set) when a removal is blocked."""
+def apply_setup(
+    session: Session, form: SetupForm, event: m.Event | None, owner: m.Organiser | None = None
+) -> m.Event | None:
+    """Write a validated form to `event`, or to a new event owned by `owner` (`event`
+    None); returns None (with form.errors set) when a removal is blocked."""
     p = form.parsed
     if p is None:
         raise ValueError("apply_setup needs a validated form")
@@ -231,6 +240,8 @@ def apply_setup(session: Session, form: SetupForm, event: m.Event | None) -> m.E
         event = m.Event(name=p.name)
         session.add(event)
         session.flush()
+        if owner is not None:
+            access.grant(session, event.id, owner, Role.OWNER)
     event_id = event.id
     sessions, resources = p.sessions, p.resources
 

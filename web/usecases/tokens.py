@@ -1,7 +1,8 @@
 """Participants' access without a password: signed sign-in links, calendar feed tokens, renewal.
 
 A token is an itsdangerous signature of {participant id, token_version} with the app's secret;
-bumping `token_version` revokes every link, feed and open portal session of that participant.
+bumping `token_version` revokes every link and feed of that participant, and renewing also
+ends their open portal sessions (`web.usecases.logins`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session, col, select
 
 from web import models as m
+from web.usecases import logins
 from web.usecases.errors import Msg, NotFound
 
 LOGIN_SALT = "ketnoi-portal-login"
@@ -58,16 +60,6 @@ def participant_of_feed(db: Session, secret: str, token: str) -> m.Participant |
     return _current(db, data)
 
 
-def session_mark(person: m.Participant) -> dict[str, int]:
-    """What a browser session keeps to know its participant (revoked with the links)."""
-    return {"p": person.id, "v": person.token_version}
-
-
-def participant_of_session(db: Session, mark: object) -> m.Participant | None:
-    """The participant a browser session names, unless their links were renewed since."""
-    return _current(db, mark)
-
-
 def login_url(base_url: str, secret: str, person: m.Participant) -> str:
     return f"{base_url.rstrip('/')}/p/login/{login_token(secret, person)}"
 
@@ -97,5 +89,6 @@ def renew(db: Session, event_id: int, participant_id: int) -> m.Participant:
         raise NotFound(Msg("participant.not_found"))
     person.token_version += 1
     db.add(person)
+    logins.end_all(db, participant=person)
     db.commit()
     return person

@@ -46,6 +46,26 @@ def test_logout_ends_the_session(client: TestClient, organiser: str) -> None:
     assert client.get("/", follow_redirects=False).status_code == 303
 
 
+def test_a_cookie_copied_before_logout_no_longer_signs_in(
+    app: FastAPI, client: TestClient, organiser: str
+) -> None:
+    csrf = log_in(client)
+    copy = TestClient(app, cookies={"ketnoi_session": client.cookies["ketnoi_session"]})
+    client.post("/logout", data={"csrf_token": csrf})
+    assert copy.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_cookie_of_an_ended_session_forgets_nothing_else(
+    app: FastAPI, client: TestClient, organiser: str
+) -> None:
+    """Logging in twice gives two sessions; logging out of one leaves the other."""
+    log_in(client)
+    other = TestClient(app)
+    csrf = log_in(other)
+    other.post("/logout", data={"csrf_token": csrf})
+    assert client.get("/", follow_redirects=False).status_code == 200
+
+
 def test_wrong_password_is_refused(client: TestClient, organiser: str) -> None:
     token = csrf_of(client.get("/login").text)
     form = {"csrf_token": token, "email": ORGANISER_EMAIL, "password": "wrong password"}

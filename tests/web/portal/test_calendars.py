@@ -9,10 +9,18 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from tests.web.helpers import SECRET, load_tiny, person, publish_placed, signed_in
+from tests.conftest import ORGANISER_EMAIL
+from tests.web.helpers import (
+    SECRET,
+    load_tiny,
+    organiser_token,
+    person,
+    publish_placed,
+    signed_in,
+)
 from web import models as m
 from web.usecases import tokens
-from web.usecases.accounts import create_api_token, create_organiser
+from web.usecases.accounts import create_organiser
 
 # Two meetings of B001-1 and one of others, at the pooled table T005.
 PLACED = {"R00001": (0, "T005"), "R00003": (1, "T005"), "R00004": (2, "T005")}
@@ -107,10 +115,8 @@ def test_a_sign_in_token_is_no_feed_token(app: FastAPI) -> None:
     assert TestClient(app).get(f"/p/feed/{login}/calendar.ics").status_code == 404
 
 
-def _api_token(app: FastAPI) -> dict[str, str]:
-    with Session(app.state.engine) as session:
-        create_organiser(session, "org@example.org", "a long password 123")
-        return {"Authorization": f"Bearer {create_api_token(session, 'org@example.org')}"}
+def _api_token(app: FastAPI, event_id: int) -> dict[str, str]:
+    return organiser_token(app, "org@example.org", event_id)
 
 
 def test_the_api_calendar_needs_a_token(app: FastAPI) -> None:
@@ -122,14 +128,14 @@ def test_the_api_calendar_needs_a_token(app: FastAPI) -> None:
 def test_the_api_calendar_is_the_participants(app: FastAPI) -> None:
     event_id = _published(app)
     url = f"/api/events/{event_id}/participants/B001-1/calendar.ics"
-    api = TestClient(app).get(url, headers=_api_token(app)).content
+    api = TestClient(app).get(url, headers=_api_token(app, event_id)).content
     assert _uids(api) == _uids(signed_in(app, "B001-1").get("/p/calendar.ics").content)
 
 
 def test_the_api_calendar_of_no_such_participant_is_not_found(app: FastAPI) -> None:
     event_id = _published(app)
     url = f"/api/events/{event_id}/participants/NOPE/calendar.ics"
-    assert TestClient(app).get(url, headers=_api_token(app)).status_code == 404
+    assert TestClient(app).get(url, headers=_api_token(app, event_id)).status_code == 404
 
 
 def _delete_request(app: FastAPI, ext_id: str) -> None:
@@ -151,3 +157,13 @@ def test_a_meeting_whose_request_was_deleted_leaves_the_calendar(app: FastAPI) -
     _delete_request(app, "R00001")
     data = signed_in(app, "B001-1").get("/p/calendar.ics").content
     assert _uids(data) == [f"R00003@event-{event_id}.ketnoi"]
+
+
+def test_the_organizer_of_a_calendar_is_the_events_owner(app: FastAPI) -> None:
+    with Session(app.state.engine) as session:
+        create_organiser(session, "first@example.org", "a long password 123")
+        create_organiser(session, ORGANISER_EMAIL, "a long password 123")
+    _published(app)  # owned by ORGANISER_EMAIL, the second account
+    data = signed_in(app, "B001-1").get("/p/calendar.ics").content
+    organizers = {str(e["organizer"]) for e in icalendar.Calendar.from_ical(data).walk("VEVENT")}
+    assert organizers == {f"mailto:{ORGANISER_EMAIL}"}

@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from tests.web.helpers import SECRET, csrf, load_tiny, person, signed_in
-from web import models as m
 from web.usecases import tokens
 
 
@@ -55,15 +54,19 @@ def test_an_expired_link_is_refused(app: FastAPI, monkeypatch: pytest.MonkeyPatc
     assert TestClient(app).get(f"/p/login/{token}", follow_redirects=False).status_code == 403
 
 
-def test_a_new_token_version_revokes_open_sessions(app: FastAPI) -> None:
+def test_a_cookie_copied_before_signing_out_no_longer_signs_in(app: FastAPI) -> None:
     load_tiny(app)
     client = signed_in(app, "B001-1")
+    copy = TestClient(app, cookies={"ketnoi_session": client.cookies["ketnoi_session"]})
+    client.post("/p/logout", data={"csrf_token": csrf(client)})
+    assert copy.get("/p/").status_code == 403
+
+
+def test_renewed_links_end_open_sessions(app: FastAPI) -> None:
+    event_id = load_tiny(app)
+    client = signed_in(app, "B001-1")
     with Session(app.state.engine) as session:
-        row = session.get(m.Participant, person(app, "B001-1").id)
-        assert row is not None  # just loaded
-        row.token_version += 1
-        session.add(row)
-        session.commit()
+        tokens.renew(session, event_id, person(app, "B001-1").id)
     assert client.get("/p/").status_code == 403
 
 
