@@ -164,6 +164,10 @@ def build_world(app: FastAPI, owner_email: str, tag: str) -> World:
             )
         ).one()
         db.add(m.SolveJob(event_id=event_id, state="succeeded", active=False))
+        advice = m.AdviceJob(event_id=event_id, state="succeeded", active=False)
+        advice.result = {"weight": 0, "weight_bound": 0, "suggestions": []}
+        db.add(advice)
+        db.flush()
         person = _one(db, m.Participant, event_id, ext_id="B001-1")
         request = _one(db, m.MeetingRequest, event_id, ext_id="R00001")
         meeting = db.exec(
@@ -191,6 +195,8 @@ def build_world(app: FastAPI, owner_email: str, tag: str) -> World:
             "mid": meeting.id,
             "member_id": member.id,
             "invitation_id": invitation.id,
+            "job_id": advice.id,
+            "index": 0,
         }
         return World(event_id, row.name, tag, ids, viewer)
 
