@@ -218,4 +218,4 @@ def test_a_suggestion_reads_in_vietnamese(
     _finished_job(app, event_id, suggestions)
     organiser_client.cookies.set("lang", "vi")
     page = organiser_client.get(f"/events/{event_id}/advice").text
-    assert "Thêm một phiên dịch viên tiếng ko" in page and "Áp dụng vào thiết lập" in page
+    assert "Thêm một phiên dịch viên tiếng Hàn" in page and "Áp dụng vào thiết lập" in page
