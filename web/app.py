@@ -15,6 +15,7 @@ from web.http import errors, language
 from web.http.limits import LoginLimiter
 from web.http.templating import make_environment
 from web.i18n import LocaleMiddleware
+from web.jobqueue import make_launcher
 from web.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     migrate(app.state.engine)
     app.state.jinja = make_environment()
+    app.state.launcher = make_launcher(settings, app.state.engine)
     app.state.login_limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
     # Sign-in links asked for by e-mail: per address, as many per window as login attempts.
     app.state.link_limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)

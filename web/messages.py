@@ -78,7 +78,8 @@ CATALOGUE: dict[str, str] = {
     "profile.name_required": N_("Enter your name."),
     "profile.bad_max_meetings": N_("Enter a whole number between 0 and 100, or leave empty."),
     # solving
-    "solve.bad_time_limit": N_("The time limit must be 1 to 3600 seconds."),
+    "solve.bad_time_limit": N_("The time limit must be {low:g} to {high:g} seconds."),
+    "solve.not_queued": N_("The solve could not be queued: {e}"),
     "solve.busy": N_("A solve of this event is already running."),
     "solve.crashed": N_(
         "The solver process stopped unexpectedly. Earlier schedules are unchanged."

@@ -207,7 +207,11 @@ class SolveJob(SQLModel, table=True):
     cancel_requested: bool = False
     params: dict[str, Any] = _json({})
     progress: dict[str, Any] = _json({})
-    pid: int | None = None
+    # Runs started: a run whose number is no longer the row's (a retry took over) writes nothing.
+    attempt: int = 0
+    worker: str | None = None  # "host:pid" of the process running it
+    heartbeat_at: NaiveDatetime | None = None  # last sign of life from whoever runs it
+    queue_job_id: int | None = None  # the job queue's id for it (PostgreSQL)
     error: str | None = None  # a message code (web.messages), shown in the reader's language
     error_params: dict[str, Any] = _json({})
     created_at: NaiveDatetime = Field(default_factory=utcnow)

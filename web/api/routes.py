@@ -25,6 +25,7 @@ from web.http.deps import (
     ApiReadEvent,
     Db,
     Job,
+    LauncherDep,
     LinksDep,
     PostmanDep,
     SettingsDep,
@@ -80,20 +81,29 @@ def _job_out(db: Db, event_id: int, job: Job) -> JobOut:
 
 @router.post("/events/{event_id}/solve", status_code=202, response_model=JobOut)
 def start_solve(
-    db: Db, event: ApiEditEvent, settings: SettingsDep, body: SolveRequest | None = None
+    db: Db,
+    event: ApiEditEvent,
+    settings: SettingsDep,
+    launcher: LauncherDep,
+    body: SolveRequest | None = None,
 ) -> JobOut:
     """Start a solve (409 if one is running); poll GET for state and progress."""
     limit = body.time_limit if body and body.time_limit else settings.solve_time_limit
     job = solving.start_solve(
-        db, settings.database_url, event.id, time_limit=limit, workers=settings.solve_workers
+        db,
+        launcher,
+        event.id,
+        time_limit=limit,
+        max_time_limit=settings.solve_time_limit_max,
+        workers=settings.solve_workers,
     )
     return _job_out(db, event.id, job)
 
 
 @router.get("/events/{event_id}/solve", response_model=JobOut)
-def solve_state(db: Db, event: ApiReadEvent) -> JobOut:
+def solve_state(db: Db, event: ApiReadEvent, launcher: LauncherDep) -> JobOut:
     """State and progress of the latest solve."""
-    solving.reap(db, event.id)
+    solving.reap(db, event.id, launcher.lost_after)
     job = solving.latest_job(db, event.id)
     if job is None:
         raise HTTPException(404, _("No solve yet."))

@@ -87,13 +87,11 @@ def test_a_solve_runs_to_a_schedule(app: FastAPI, api: TestClient, auth: dict[st
 def test_a_second_solve_while_one_runs_conflicts(
     app: FastAPI, api: TestClient, auth: dict[str, str]
 ) -> None:
-    import os
-
     from web import models as m
 
     event_id = load_tiny(app)
     with Session(app.state.engine) as session:
-        session.add(m.SolveJob(event_id=event_id, state="running", pid=os.getpid()))
+        session.add(m.SolveJob(event_id=event_id, state="running", heartbeat_at=m.utcnow()))
         session.commit()
     response = api.post(f"/api/events/{event_id}/solve", json={"time_limit": 2}, headers=auth)
     assert response.status_code == 409
@@ -105,6 +103,14 @@ def test_a_time_limit_beyond_an_hour_is_refused(
     event_id = load_tiny(app)
     response = api.post(f"/api/events/{event_id}/solve", json={"time_limit": 4000}, headers=auth)
     assert response.status_code == 422
+
+
+def test_a_time_limit_beyond_the_settings_cap_is_refused(
+    app: FastAPI, api: TestClient, auth: dict[str, str]
+) -> None:
+    event_id = load_tiny(app)  # the cap is KETNOI_SOLVE_TIME_LIMIT_MAX, 600 s by default
+    response = api.post(f"/api/events/{event_id}/solve", json={"time_limit": 601}, headers=auth)
+    assert response.json() == {"detail": "The time limit must be 1 to 600 seconds."}
 
 
 def test_nothing_is_published_before_publishing(
