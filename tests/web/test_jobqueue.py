@@ -17,7 +17,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from fastapi import FastAPI
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tests.conftest import PG_ADMIN, import_event_json, start_worker, stop_process
 from tests.web.helpers import ROOT, publish_placed
@@ -101,7 +101,7 @@ def _hanoi(app: FastAPI) -> int:
 
 def _versions(app: FastAPI) -> list[tuple[int, str]]:
     with Session(app.state.engine) as session:
-        rows = session.exec(select(m.ScheduleVersion).order_by(m.ScheduleVersion.number))
+        rows = session.exec(select(m.ScheduleVersion).order_by(col(m.ScheduleVersion.number)))
         return [(v.number, v.status) for v in rows]
 
 
