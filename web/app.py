@@ -37,9 +37,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     migrate(app.state.engine)
     app.state.jinja = make_environment()
     app.state.launcher = make_launcher(settings, app.state.engine)
-    app.state.login_limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
+    engine, window = app.state.engine, settings.login_window_seconds
+    app.state.login_limiter = LoginLimiter(
+        engine, settings.login_attempts, window, {"ip": settings.login_client_attempts}
+    )
     # Sign-in links asked for by e-mail: per address, as many per window as login attempts.
-    app.state.link_limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
+    app.state.link_limiter = LoginLimiter(engine, settings.login_attempts, window)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.get_secret_key(),

@@ -234,3 +234,13 @@ class ApiToken(SQLModel, table=True):
     token_hash: str = Field(unique=True, index=True)  # sha256 hex of the token
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     last_used_at: NaiveDatetime | None = None
+
+
+class Attempt(SQLModel, table=True):
+    """One counted attempt (a failed sign-in, a sign-in link asked for, a link used) under a
+    hashed key, so that every web process sees the same counts."""
+
+    __table_args__ = (Index("attempt_key_at", "key", "at"),)
+    id: int = Field(default=None, primary_key=True)  # set by the database on insert
+    key: str  # sha256 hex of what is counted ("email:...", "ip:...")
+    at: NaiveDatetime = Field(default_factory=utcnow)

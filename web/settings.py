@@ -18,7 +18,8 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     var_dir: Path = Path("var")
     session_max_age: int = 14 * 24 * 3600
-    login_attempts: int = 5  # failed logins allowed per window, per e-mail and per client
+    login_attempts: int = 5  # failed logins allowed per window and e-mail address
+    login_client_attempts: int = 20  # ... and per client address (a venue shares one)
     login_window_seconds: int = 300
     solve_time_limit: float = 30.0
     solve_time_limit_max: float = 600.0  # the longest solve anyone may ask for

@@ -2,8 +2,17 @@
 
 from fastapi import APIRouter
 
-from web.organiser import auth, events, portal, registrations, requests, solving, versions
+from web.organiser import (
+    auth,
+    events,
+    portal,
+    registrations,
+    requests,
+    signin_link,
+    solving,
+    versions,
+)
 
 router = APIRouter()
-for _module in (auth, events, registrations, requests, solving, versions, portal):
+for _module in (auth, signin_link, events, registrations, requests, solving, versions, portal):
     router.include_router(_module.router)

@@ -45,7 +45,8 @@ def login(
         limiter.fail(*keys)
         context["error"] = _("Wrong e-mail or password.")
         return render(request, TEMPLATE, context, block="login_form", status_code=422)
-    limiter.reset(*keys)
+    # A success proves the address's password only: the client's failures still count.
+    limiter.reset(keys[0])
     sessions.log_in(request, organiser.id)
     return RedirectResponse(safe_next(next), status_code=303)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 import pytest
 from fastapi import FastAPI
@@ -151,3 +152,35 @@ def test_publishing_version_0_is_not_found(
     event_id = load_tiny(app)
     store_version(app, event_id, {"R00001": (0, "T001")})
     assert api.post(f"/api/events/{event_id}/publish?version=0", headers=auth).status_code == 404
+
+
+def _token_used_at(app: FastAPI, ago: timedelta | None = None) -> datetime | None:
+    """The token's last use; with `ago`, first set it to that long before now."""
+    from sqlmodel import select
+
+    from web import models as m
+
+    with Session(app.state.engine) as session:
+        row = session.exec(select(m.ApiToken)).one()
+        if ago is not None:
+            row.last_used_at = m.utcnow() - ago
+            session.add(row)
+            session.commit()
+        return row.last_used_at
+
+
+def test_a_call_within_a_minute_of_the_last_writes_nothing(
+    app: FastAPI, api: TestClient, auth: dict[str, str]
+) -> None:
+    before = _token_used_at(app, ago=timedelta(seconds=30))
+    api.get("/api/events/1", headers=auth)
+    assert _token_used_at(app) == before
+
+
+def test_a_call_a_minute_after_the_last_records_its_use(
+    app: FastAPI, api: TestClient, auth: dict[str, str]
+) -> None:
+    before = _token_used_at(app, ago=timedelta(minutes=2))
+    api.get("/api/events/1", headers=auth)
+    after = _token_used_at(app)
+    assert after is not None and before is not None and after > before

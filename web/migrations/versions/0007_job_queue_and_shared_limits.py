@@ -1,9 +1,12 @@
-"""solve jobs on a job queue: runs, heartbeats, the queue's schema on PostgreSQL
+"""solve jobs on a job queue: runs, heartbeats, the queue's schema on PostgreSQL; rate
+limits in the database
 
 A solve job counts the runs it has started (a run that a retry replaced writes nothing),
 names the process running it and when it last gave a sign of life. On PostgreSQL, the
 schema of procrastinate (the job queue that solve workers read) is created here, from the
 pinned procrastinate's own schema file, so that every process finds it after `migrate`.
+Counted attempts (failed sign-ins, links asked for) move from each web process's memory to
+the `attempt` table, so that several web processes count as one.
 
 Revision ID: 0007
 Revises: 0002
@@ -12,6 +15,7 @@ Revises: 0002
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0007"
@@ -39,6 +43,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("worker", sa.String(), nullable=True))
         batch_op.add_column(sa.Column("heartbeat_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("queue_job_id", sa.Integer(), nullable=True))
+    op.create_table(
+        "attempt",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("attempt_key_at", "attempt", ["key", "at"])
     if op.get_bind().dialect.name == "postgresql":
         from procrastinate.schema import SchemaManager
 
@@ -64,6 +76,8 @@ def downgrade() -> None:
             bind.exec_driver_sql(f"DROP FUNCTION IF EXISTS {signature} CASCADE")
         for type_name in QUEUE_TYPES:
             bind.exec_driver_sql(f"DROP TYPE IF EXISTS {type_name} CASCADE")
+    op.drop_index("attempt_key_at", table_name="attempt")
+    op.drop_table("attempt")
     with op.batch_alter_table("solve_job") as batch_op:
         batch_op.drop_column("queue_job_id")
         batch_op.drop_column("heartbeat_at")
