@@ -7,6 +7,7 @@ become 404, 403, 409 and 422 here, in the reader's language.
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -47,13 +48,16 @@ def install(app: FastAPI) -> None:
     # Starlette's HTTPException: also the router's own 404 (unknown address) and 405.
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:
+        headers = dict(exc.headers or {})
         if _is_api(request):
-            return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
+            if exc.status_code == 405:
+                headers["Allow"] = _allowed_methods(request)
+            return JSONResponse({"detail": exc.detail}, exc.status_code, headers=headers)
         message = {
             "Not Found": _("There is no page at this address."),
             "Method Not Allowed": _("This address does not take that kind of request."),
         }.get(str(exc.detail), str(exc.detail))
-        return error_page(request, exc.status_code, message, dict(exc.headers or {}))
+        return error_page(request, exc.status_code, message, headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -84,6 +88,19 @@ def install(app: FastAPI) -> None:
         if _is_api(request):
             return JSONResponse({"detail": message}, 500)
         return error_page(request, 500, message)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method the OpenAPI document gives this API address (the router's own 405 names
+    only the first route's)."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi()["paths"].items():
+        pattern = re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            methods.update(method.upper() for method in operations)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
 
 
 def error_page(

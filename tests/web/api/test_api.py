@@ -184,3 +184,22 @@ def test_a_call_a_minute_after_the_last_records_its_use(
     api.get("/api/events/1", headers=auth)
     after = _token_used_at(app)
     assert after is not None and before is not None and after > before
+
+
+def test_an_unsupported_method_names_every_method_of_the_address(
+    api: TestClient, auth: dict[str, str]
+) -> None:
+    response = api.options("/api/events/1/solve", headers=auth)
+    assert (response.status_code, response.headers["allow"]) == (405, "GET, HEAD, POST")
+
+
+def test_a_null_event_body_is_refused_as_its_schema_says(
+    api: TestClient, auth: dict[str, str]
+) -> None:
+    response = api.post(
+        "/api/events", content="null", headers=auth | {"content-type": "application/json"}
+    )
+    assert (response.status_code, response.json()) == (
+        422,
+        {"detail": ["request: Input should be a valid dictionary"]},
+    )
