@@ -21,6 +21,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import signal
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 import procrastinate
 from procrastinate.exceptions import ConnectorException
 from procrastinate.jobs import Status
+from procrastinate.worker import Worker
 from sqlalchemy import Engine, make_url
 from sqlmodel import Session
 
@@ -199,20 +201,41 @@ async def _recover_forever(app: procrastinate.App, engine: Engine, settings: Set
 async def _work(settings: Settings, concurrency: int) -> None:
     app = procrastinate_app(settings.database_url)
     engine = make_engine(settings.database_url)
+    stopping = asyncio.Event()
+    worker: Worker | None = None
+
+    def stop() -> None:
+        stopping.set()
+        if worker is not None:
+            worker.stop()  # type: ignore[no-untyped-call]  # running solves finish first
+
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop)
     try:
         async with app.open_async():
             recovery = asyncio.create_task(_recover_forever(app, engine, settings))
-            try:
-                await app.run_worker_async(
+            while not stopping.is_set():
+                worker = Worker(
+                    app,
                     queues=[SOLVE_QUEUE],
                     concurrency=concurrency,
                     name=f"solve@{socket.gethostname()}:{os.getpid()}",
                     update_heartbeat_interval=settings.worker_heartbeat_seconds,
                     stalled_worker_timeout=settings.worker_stalled_seconds,
                     delete_jobs="successful",
+                    install_signal_handlers=False,
                 )
-            finally:
-                recovery.cancel()
+                try:
+                    await worker.run()  # type: ignore[no-untyped-call]
+                except Exception:
+                    log.exception("solve worker stopped")
+                if not stopping.is_set():
+                    # The database went away (a restart): its heartbeat failed, so the
+                    # worker stopped once its solves were done. Take up work again.
+                    log.warning("solve worker restarting in %ss", settings.worker_heartbeat_seconds)
+                    await asyncio.sleep(settings.worker_heartbeat_seconds)
+            recovery.cancel()
     finally:
         engine.dispose()
 

@@ -15,14 +15,15 @@ import os
 import socket
 import time
 import traceback
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
-from scheduler.domain import SolveStatus
+from scheduler.domain import Event, Schedule, SolveStatus
 from scheduler.solve import Progress, SolveParams, solve
 from web import models as m
 from web.db import make_engine
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 PROGRESS_EVERY = 0.4  # seconds between progress writes / cancel checks
 TIME_LIMIT_MIN, TIME_LIMIT_MAX = 1.0, 3600.0  # seconds an organiser may give one solve
 UNQUEUED_AFTER = 60.0  # seconds a job may wait for its queue entry before it is failed
+OUTCOME_TRIES, OUTCOME_RETRY_SECONDS = 60, 2.0  # storing a result waits up to two minutes
 
 
 class Launcher(Protocol):
@@ -283,6 +285,32 @@ def _run(session: Session, job_id: int, attempt: int, parent_pid: int | None) ->
         should_stop=should_stop,
         previous=previous,
     )
+    _retrying(session, lambda: _store(session, job_id, attempt, parent_pid, event, schedule, pins))
+
+
+def _retrying(session: Session, write: Callable[[], None]) -> None:
+    """Write the outcome of a solve, waiting out a database that is restarting: minutes of
+    solving are not thrown away for a connection that drops at the wrong moment."""
+    for _ in range(OUTCOME_TRIES - 1):
+        try:
+            write()
+            return
+        except OperationalError:
+            log.warning("database unavailable while storing a solve; trying again")
+            session.rollback()
+            time.sleep(OUTCOME_RETRY_SECONDS)
+    write()
+
+
+def _store(
+    session: Session,
+    job_id: int,
+    attempt: int,
+    parent_pid: int | None,
+    event: Event,
+    schedule: Schedule,
+    pins: dict[str, Any],
+) -> None:
     # Lock the row (PostgreSQL) so that no recovery marks it while the version is written.
     job = session.exec(
         select(m.SolveJob)
@@ -328,15 +356,21 @@ def _run(session: Session, job_id: int, attempt: int, parent_pid: int | None) ->
 
 
 def _still_wanted(session: Session, job_id: int, attempt: int, parent_pid: int | None) -> bool:
-    """False when the run should stop: cancelled, replaced, given up, or orphaned."""
+    """False when the run should stop: cancelled, replaced, given up, or orphaned. A database
+    that does not answer for a moment stops nothing."""
     if parent_pid is not None and os.getppid() != parent_pid:
         return False
-    row = session.exec(
-        select(m.SolveJob.cancel_requested, m.SolveJob.active, m.SolveJob.attempt).where(
-            col(m.SolveJob.id) == job_id
-        )
-    ).first()
-    session.commit()
+    try:
+        row = session.exec(
+            select(m.SolveJob.cancel_requested, m.SolveJob.active, m.SolveJob.attempt).where(
+                col(m.SolveJob.id) == job_id
+            )
+        ).first()
+        session.commit()
+    except OperationalError:
+        log.warning("database unavailable during solve job %s; solving on", job_id)
+        session.rollback()
+        return True
     if row is None:
         return False
     cancel_requested, active, current = row
@@ -353,16 +387,20 @@ def _write_progress(session: Session, job_id: int, attempt: int, p: Progress) ->
         "breaks": p.breaks,
         "breaks_bound": p.breaks_bound,
     }
-    session.exec(
-        update(m.SolveJob)
-        .where(
-            col(m.SolveJob.id) == job_id,
-            col(m.SolveJob.attempt) == attempt,
-            col(m.SolveJob.active),
+    try:
+        session.exec(
+            update(m.SolveJob)
+            .where(
+                col(m.SolveJob.id) == job_id,
+                col(m.SolveJob.attempt) == attempt,
+                col(m.SolveJob.active),
+            )
+            .values(progress=progress, heartbeat_at=utcnow())
         )
-        .values(progress=progress, heartbeat_at=utcnow())
-    )
-    session.commit()
+        session.commit()
+    except OperationalError:  # progress is shown again at the next write
+        log.warning("database unavailable during solve job %s; progress not written", job_id)
+        session.rollback()
 
 
 def _finished(state: JobState, error: Msg | None) -> dict[str, Any]:
