@@ -49,7 +49,7 @@ def serve(database_url: str, tmp_path: Path) -> Iterator[Serve]:
         command = [*CLI, "serve", "--port", str(port), *args]
         started.append(subprocess.Popen(command, env=env, cwd=ROOT))
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a loaded 2-core machine starts Python slowly
         while time.monotonic() < deadline:
             try:
                 httpx.get(url + "/login", timeout=2)
