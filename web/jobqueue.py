@@ -24,6 +24,7 @@ import os
 import signal
 import socket
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import procrastinate
@@ -157,13 +158,19 @@ def make_launcher(settings: Settings, engine: Engine) -> QueueLauncher | LocalLa
 # --- the worker (`ketnoi worker`) -------------------------------------------------------------
 
 
-async def recover_stalled(app: procrastinate.App, engine: Engine, stalled_seconds: float) -> int:
-    """Retry once, then fail, the solve jobs of workers silent for `stalled_seconds`; how many."""
+async def recover_stalled(
+    app: procrastinate.App, engine: Engine, stalled_seconds: float, alive: int | None = None
+) -> int:
+    """Retry once, then fail, the solve jobs of workers silent for `stalled_seconds` (but not
+    those of worker `alive`, the caller's own, silent only while the database was away);
+    how many."""
     stalled = await app.job_manager.get_stalled_jobs(
         task_name=SOLVE_TASK, seconds_since_heartbeat=stalled_seconds
     )
     count = 0
     for job in stalled:
+        if alive is not None and job.worker_id == alive:
+            continue
         job_id = int(job.task_kwargs["job_id"])  # type: ignore[arg-type]
         retry = job.attempts < RETRIES
         log.warning("solve job %s lost its worker: %s", job_id, "retry" if retry else "failed")
@@ -189,10 +196,12 @@ def _fail_unqueued(engine: Engine) -> None:
         solving.fail_unqueued(session)
 
 
-async def _recover_forever(app: procrastinate.App, engine: Engine, settings: Settings) -> None:
+async def _recover_forever(
+    app: procrastinate.App, engine: Engine, settings: Settings, alive: Callable[[], int | None]
+) -> None:
     while True:
         try:
-            await recover_stalled(app, engine, settings.worker_stalled_seconds)
+            await recover_stalled(app, engine, settings.worker_stalled_seconds, alive())
         except Exception:  # the database is away for a moment: try again at the next beat
             log.exception("recovering stalled solve jobs")
         await asyncio.sleep(settings.worker_heartbeat_seconds)
@@ -214,7 +223,11 @@ async def _work(settings: Settings, concurrency: int) -> None:
         loop.add_signal_handler(signum, stop)
     try:
         async with app.open_async():
-            recovery = asyncio.create_task(_recover_forever(app, engine, settings))
+            recovery = asyncio.create_task(
+                _recover_forever(
+                    app, engine, settings, lambda: worker.worker_id if worker else None
+                )
+            )
             while not stopping.is_set():
                 worker = Worker(
                     app,

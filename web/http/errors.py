@@ -13,7 +13,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException
 
 from web import messages
@@ -80,6 +80,19 @@ def install(app: FastAPI) -> None:
         if _is_api(request):
             return JSONResponse({"detail": message}, 422)
         return error_page(request, 422, message)
+
+    # The database is restarting, unreachable, or its disk is full: the transaction was rolled
+    # back, so nothing was saved, and trying again later is the remedy.
+    @app.exception_handler(OperationalError)
+    async def _unavailable(request: Request, exc: OperationalError) -> Response:
+        log.error("database unavailable on %s: %s", request.url.path, exc.orig)
+        message = _(
+            "The database is unavailable or its disk is full. Nothing was saved; "
+            "try again in a moment."
+        )
+        if _is_api(request):
+            return JSONResponse({"detail": message}, 503)
+        return error_page(request, 503, message)
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
