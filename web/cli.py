@@ -34,6 +34,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, object]:
     p.add_argument("--concurrency", type=int, default=1, help="solves at once")
     p.set_defaults(func=_worker)
 
+    p = commands.add_parser("migrate", help="bring the database schema up to date (Alembic)")
+    p.set_defaults(func=_migrate)
+    p = commands.add_parser(
+        "backup", help="copy the SQLite database consistently, also while it is served"
+    )
+    p.add_argument("destination", type=Path)
+    p.set_defaults(func=_backup)
+
     admin = commands.add_parser("admin", help="organiser accounts and API tokens")
     sub = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
     p = sub.add_parser("create-organiser", help="create an organiser (or reset the password)")
@@ -110,6 +118,28 @@ def _worker(args: argparse.Namespace) -> int:
     )
     _engine().dispose()
     run_worker(settings, args.concurrency)
+    return 0
+
+
+def _migrate(_args: argparse.Namespace) -> int:
+    _engine().dispose()
+    print("database schema up to date")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from web.db import backup_sqlite
+    from web.settings import get_settings
+
+    url = get_settings().database_url
+    if not url.startswith("sqlite"):
+        print("error: for PostgreSQL use pg_dump (docs/deploy.md)", file=sys.stderr)
+        return scheduler_cli.EXIT_BAD_INPUT
+    if args.destination.exists():
+        print(f"error: {args.destination} exists", file=sys.stderr)
+        return scheduler_cli.EXIT_BAD_INPUT
+    backup_sqlite(url, args.destination)
+    print(f"backup written to {args.destination}")
     return 0
 
 

@@ -70,6 +70,25 @@ def ours(name: str | None, _type: str, _parents: Any) -> bool:
     return not (name or "").startswith(("procrastinate", "idx_procrastinate"))
 
 
+def backup_sqlite(url: str, destination: Path) -> None:
+    """A consistent copy of a SQLite database (SQLite's online backup: readers and writers
+    carry on meanwhile), written whole or not at all."""
+    import sqlite3
+
+    source_path = url.split("///", 1)[-1]
+    partial = destination.with_name(destination.name + ".partial")
+    source = sqlite3.connect(source_path)
+    try:
+        target = sqlite3.connect(partial)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    partial.replace(destination)
+
+
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
