@@ -8,6 +8,8 @@ import os
 import re
 import shutil
 import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -33,7 +35,8 @@ SCREENSHOTS = Path(
     os.environ.get("KETNOI_SCREENSHOTS") or Path(tempfile.gettempdir(), "ketnoi-shots")
 )
 
-TINY_SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "tiny.json"
+ROOT = Path(__file__).resolve().parents[1]
+TINY_SAMPLE = ROOT / "samples" / "tiny.json"
 
 
 def import_event_json(session: Session, doc: object, venue: str = "") -> m.Event:
@@ -78,14 +81,60 @@ def pg_server_url() -> Iterator[str]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
+# Heartbeats of test workers: a killed one is noticed within seconds, not half a minute.
+WORKER_ENV = {"KETNOI_WORKER_HEARTBEAT_SECONDS": "1", "KETNOI_WORKER_STALLED_SECONDS": "4"}
+
+
+def start_worker(database_url: str, *args: str) -> subprocess.Popen[bytes]:
+    """`ketnoi worker` in its own process against a database (stopped by the caller)."""
+    env = os.environ | WORKER_ENV | {"KETNOI_DATABASE_URL": database_url}
+    return subprocess.Popen([sys.executable, "-m", "web.cli", "worker", *args], env=env, cwd=ROOT)
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def pg_worker(pg_server_url: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A solve worker for the session's PostgreSQL database, as `ketnoi worker` runs."""
+    worker = start_worker(pg_server_url, "--concurrency", "2")
+    yield worker
+    stop_process(worker)
+
+
+def _settle_solves(conn: psycopg.Connection[Any]) -> None:
+    """Cancel what a test left running and wait for the workers to let go of it, so that no
+    solve of one test writes into the next one's rows."""
+    if conn.execute("SELECT to_regclass('procrastinate_jobs')").fetchone() == (None,):
+        return
+    conn.execute("UPDATE solve_job SET cancel_requested = true WHERE active")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        doing = conn.execute("SELECT count(*) FROM procrastinate_jobs WHERE status = 'doing'")
+        if doing.fetchone() == (0,):
+            return
+        time.sleep(0.2)
+    raise AssertionError("a solve of the previous test did not stop")
+
+
 def _reset_pg(url: str) -> None:
-    """Empty every table of the session's PostgreSQL database (schema kept)."""
+    """Empty every table of the session's PostgreSQL database (schema kept, and the queue's
+    registered workers)."""
     plain = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(plain, autocommit=True) as conn:
+        _settle_solves(conn)
         tables = [
             r[0]
             for r in conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename<>'alembic_version'"
+                "SELECT tablename FROM pg_tables WHERE schemaname='public'"
+                " AND tablename NOT IN ('alembic_version', 'procrastinate_workers')"
             )
         ]
         if tables:
@@ -133,9 +182,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def make_app(database_url: str, tmp_path: Path) -> Callable[..., FastAPI]:
+def make_app(
+    request: pytest.FixtureRequest, database_url: str, tmp_path: Path
+) -> Callable[..., FastAPI]:
+    """Apps on the test's database; on PostgreSQL a worker runs their solves, as in production."""
     from web.app import create_app
+    from web.jobqueue import is_postgresql
     from web.settings import Settings
+
+    if is_postgresql(database_url):
+        request.getfixturevalue("pg_worker")
 
     def factory(**overrides: object) -> FastAPI:
         values: dict[str, object] = {

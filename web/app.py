@@ -16,6 +16,7 @@ from web.http.headers import SecurityHeaders
 from web.http.limits import LoginLimiter
 from web.http.templating import make_environment
 from web.i18n import LocaleMiddleware
+from web.jobqueue import make_launcher
 from web.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -38,9 +39,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     migrate(app.state.engine)
     app.state.jinja = make_environment()
-    app.state.login_limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
+    app.state.launcher = make_launcher(settings, app.state.engine)
+    engine, window = app.state.engine, settings.login_window_seconds
+    app.state.login_limiter = LoginLimiter(
+        engine, settings.login_attempts, window, {"ip": settings.login_client_attempts}
+    )
     # Sign-in links asked for by e-mail: per address, as many per window as login attempts.
-    app.state.link_limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
+    app.state.link_limiter = LoginLimiter(engine, settings.login_attempts, window)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.get_secret_key(),

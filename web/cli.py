@@ -25,7 +25,22 @@ def build_parser() -> tuple[argparse.ArgumentParser, object]:
     p = commands.add_parser("serve", help="serve the web app (migrates the database first)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1, help="web processes (rate limits are shared)")
     p.set_defaults(func=_serve)
+
+    p = commands.add_parser(
+        "worker", help="run solve jobs from the PostgreSQL queue (any machine reaching it)"
+    )
+    p.add_argument("--concurrency", type=int, default=1, help="solves at once")
+    p.set_defaults(func=_worker)
+
+    p = commands.add_parser("migrate", help="bring the database schema up to date (Alembic)")
+    p.set_defaults(func=_migrate)
+    p = commands.add_parser(
+        "backup", help="copy the SQLite database consistently, also while it is served"
+    )
+    p.add_argument("destination", type=Path)
+    p.set_defaults(func=_backup)
 
     admin = commands.add_parser("admin", help="organiser accounts and API tokens")
     sub = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
@@ -68,9 +83,69 @@ def _engine() -> Engine:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from web.app import create_app
+    if args.workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return scheduler_cli.EXIT_BAD_INPUT
+    _engine().dispose()  # migrated once here, before the web processes start
+    if args.workers == 1:
+        from web.app import create_app
 
-    uvicorn.run(create_app(), host=args.host, port=args.port)
+        uvicorn.run(create_app(), host=args.host, port=args.port)
+    else:
+        uvicorn.run(
+            "web.app:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+        )
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    import logging
+
+    from web.jobqueue import is_postgresql, run_worker
+    from web.settings import get_settings
+
+    settings = get_settings()
+    if not is_postgresql(settings.database_url):
+        print(
+            "error: solve workers need KETNOI_DATABASE_URL to be PostgreSQL; "
+            "with SQLite, `ketnoi serve` runs the solves itself",
+            file=sys.stderr,
+        )
+        return scheduler_cli.EXIT_BAD_INPUT
+    if args.concurrency < 1:
+        print("error: --concurrency must be at least 1", file=sys.stderr)
+        return scheduler_cli.EXIT_BAD_INPUT
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    _engine().dispose()
+    run_worker(settings, args.concurrency)
+    return 0
+
+
+def _migrate(_args: argparse.Namespace) -> int:
+    _engine().dispose()
+    print("database schema up to date")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from web.db import backup_sqlite
+    from web.settings import get_settings
+
+    url = get_settings().database_url
+    if not url.startswith("sqlite"):
+        print("error: for PostgreSQL use pg_dump (docs/deploy.md)", file=sys.stderr)
+        return scheduler_cli.EXIT_BAD_INPUT
+    if args.destination.exists():
+        print(f"error: {args.destination} exists", file=sys.stderr)
+        return scheduler_cli.EXIT_BAD_INPUT
+    backup_sqlite(url, args.destination)
+    print(f"backup written to {args.destination}")
     return 0
 
 

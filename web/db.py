@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, event
 from sqlmodel import create_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 0x6B65746E  # any fixed number: the advisory lock held while migrating
 
 
 def make_engine(url: str) -> Engine:
@@ -63,6 +64,31 @@ def _make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def ours(name: str | None, _type: str, _parents: Any) -> bool:
+    """Whether a database object belongs to the app's models (not to the job queue's schema,
+    which its own migration creates): autogenerate and the schema checks skip the others."""
+    return not (name or "").startswith(("procrastinate", "idx_procrastinate"))
+
+
+def backup_sqlite(url: str, destination: Path) -> None:
+    """A consistent copy of a SQLite database (SQLite's online backup: readers and writers
+    carry on meanwhile), written whole or not at all."""
+    import sqlite3
+
+    source_path = url.split("///", 1)[-1]
+    partial = destination.with_name(destination.name + ".partial")
+    source = sqlite3.connect(source_path)
+    try:
+        target = sqlite3.connect(partial)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    partial.replace(destination)
+
+
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -74,5 +100,8 @@ def migrate(engine: Engine) -> None:
     """Bring the database schema to the newest migration (`alembic upgrade head`)."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Web processes and workers starting together migrate one after the other.
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

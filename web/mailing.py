@@ -53,6 +53,20 @@ class MailPostman:
             return False
         return True
 
+    def send_organiser_link(self, email: str, link: str) -> bool:
+        """An organiser's one-time sign-in link, in the reader's language; False if refused."""
+        text = _(
+            "Hello,\n\nyour sign-in link to ketnoi:\n{url}\n\n"
+            "It works once, within 15 minutes. If you did not ask for it, ignore this "
+            "e-mail: your password is unchanged.\n"
+        ).format(url=link)
+        try:
+            self.mailer.send(build_message(email, _("Your ketnoi sign-in link"), text))
+        except MailError as exc:
+            log.warning("sign-in link to an organiser not sent: %s", exc)
+            return False
+        return True
+
 
 def _invitation_mail(notice: InvitationNotice) -> EmailMessage:
     text = _(

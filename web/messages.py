@@ -102,7 +102,11 @@ CATALOGUE: dict[str, str] = {
     "profile.name_required": N_("Enter your name."),
     "profile.bad_max_meetings": N_("Enter a whole number between 0 and 100, or leave empty."),
     # solving
-    "solve.bad_time_limit": N_("The time limit must be 1 to 3600 seconds."),
+    "solve.bad_time_limit": N_("The time limit must be {low:g} to {high:g} seconds."),
+    "import.too_large": N_("The file is larger than {mb} MB. Split it into smaller files."),
+    "import.too_many_rows": N_("The file has more than {n} rows. Split it into smaller files."),
+    "import.bad_csv": N_("This line cannot be read as CSV: {e}"),
+    "solve.not_queued": N_("The solve could not be queued: {e}"),
     "solve.busy": N_("A solve of this event is already running."),
     "solve.crashed": N_(
         "The solver process stopped unexpectedly. Earlier schedules are unchanged."

@@ -214,7 +214,11 @@ class SolveJob(SQLModel, table=True):
     cancel_requested: bool = False
     params: dict[str, Any] = _json({})
     progress: dict[str, Any] = _json({})
-    pid: int | None = None
+    # Runs started: a run whose number is no longer the row's (a retry took over) writes nothing.
+    attempt: int = 0
+    worker: str | None = None  # "host:pid" of the process running it
+    heartbeat_at: NaiveDatetime | None = None  # last sign of life from whoever runs it
+    queue_job_id: int | None = None  # the job queue's id for it (PostgreSQL)
     error: str | None = None  # a message code (web.messages), shown in the reader's language
     error_params: dict[str, Any] = _json({})
     created_at: NaiveDatetime = Field(default_factory=utcnow)
@@ -355,3 +359,13 @@ class AdviceJob(SQLModel, table=True):
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     started_at: NaiveDatetime | None = None
     finished_at: NaiveDatetime | None = None
+
+
+class Attempt(SQLModel, table=True):
+    """One counted attempt (a failed sign-in, a sign-in link asked for, a link used) under a
+    hashed key, so that every web process sees the same counts."""
+
+    __table_args__ = (Index("attempt_key_at", "key", "at"),)
+    id: int = Field(default=None, primary_key=True)  # set by the database on insert
+    key: str  # sha256 hex of what is counted ("email:...", "ip:...")
+    at: NaiveDatetime = Field(default_factory=utcnow)

@@ -18,10 +18,18 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     var_dir: Path = Path("var")
     session_max_age: int = 14 * 24 * 3600
-    login_attempts: int = 5  # failed logins allowed per window, per e-mail and per client
+    login_attempts: int = 5  # failed logins allowed per window and e-mail address
+    login_client_attempts: int = 20  # ... and per client address (a venue shares one)
     login_window_seconds: int = 300
     solve_time_limit: float = 30.0
-    solve_workers: int = 2
+    solve_time_limit_max: float = 600.0  # the longest solve anyone may ask for
+    solve_workers: int = 2  # CP-SAT threads of one solve
+    # With SQLite, `ketnoi serve` runs this many solves at once (in child processes).
+    local_solvers: int = 2
+    # A solve worker tells the database it is alive this often; one silent for
+    # `worker_stalled_seconds` is taken as dead and its solve retried once, then failed.
+    worker_heartbeat_seconds: float = 10.0
+    worker_stalled_seconds: float = 30.0
     page_size: int = 25
     catalogue_page_size: int = 12  # cards per page of the participants' catalogue
     secure_cookies: bool = False

@@ -13,6 +13,7 @@ from web.api.schemas import (
     B2BEvent,
     B2BSchedule,
     Created,
+    ErrorOut,
     JobOut,
     Problems,
     Published,
@@ -25,6 +26,7 @@ from web.http.deps import (
     ApiReadEvent,
     Db,
     Job,
+    LauncherDep,
     LinksDep,
     PostmanDep,
     SettingsDep,
@@ -33,7 +35,17 @@ from web.http.responses import ICS, download
 from web.i18n import _
 from web.usecases import calendars, events, exports, publishing, solving, versions
 
-router = APIRouter(tags=["api"])
+# What any call may answer besides its own success (documented once for every operation).
+router = APIRouter(
+    tags=["api"],
+    responses={
+        400: {"model": ErrorOut, "description": "the body is not JSON"},
+        401: {"model": ErrorOut, "description": "missing or unknown bearer token"},
+        403: {"model": ErrorOut, "description": "the token's organiser may not do this"},
+        404: {"model": ErrorOut, "description": "no such event (or not yours), or nothing yet"},
+        422: {"model": Problems, "description": "invalid input, each problem by its path"},
+    },
+)
 EVENT_BODY = {
     "requestBody": {
         "required": True,
@@ -46,10 +58,9 @@ EVENT_BODY = {
     "/events",
     status_code=201,
     response_model=Created,
-    responses={422: {"model": Problems, "description": "problems named by JSON path"}},
     openapi_extra=EVENT_BODY,
 )
-def create_event(db: Db, organiser: ApiOrganiser, doc: Annotated[Any, Body()]) -> Any:
+def create_event(db: Db, organiser: ApiOrganiser, doc: Annotated[dict[str, Any], Body()]) -> Any:
     """Create an event from a `b2b-event/1` document; returns its id."""
     try:
         event = events.import_event(db, organiser, doc)
@@ -78,22 +89,36 @@ def _job_out(db: Db, event_id: int, job: Job) -> JobOut:
     )
 
 
-@router.post("/events/{event_id}/solve", status_code=202, response_model=JobOut)
+@router.post(
+    "/events/{event_id}/solve",
+    status_code=202,
+    response_model=JobOut,
+    responses={409: {"model": ErrorOut, "description": "a solve of this event is running"}},
+)
 def start_solve(
-    db: Db, event: ApiEditEvent, settings: SettingsDep, body: SolveRequest | None = None
+    db: Db,
+    event: ApiEditEvent,
+    settings: SettingsDep,
+    launcher: LauncherDep,
+    body: SolveRequest | None = None,
 ) -> JobOut:
     """Start a solve (409 if one is running); poll GET for state and progress."""
     limit = body.time_limit if body and body.time_limit else settings.solve_time_limit
     job = solving.start_solve(
-        db, settings.database_url, event.id, time_limit=limit, workers=settings.solve_workers
+        db,
+        launcher,
+        event.id,
+        time_limit=limit,
+        max_time_limit=settings.solve_time_limit_max,
+        workers=settings.solve_workers,
     )
     return _job_out(db, event.id, job)
 
 
 @router.get("/events/{event_id}/solve", response_model=JobOut)
-def solve_state(db: Db, event: ApiReadEvent) -> JobOut:
+def solve_state(db: Db, event: ApiReadEvent, launcher: LauncherDep) -> JobOut:
     """State and progress of the latest solve."""
-    solving.reap(db, event.id)
+    solving.reap(db, event.id, launcher.lost_after)
     job = solving.latest_job(db, event.id)
     if job is None:
         raise HTTPException(404, _("No solve yet."))

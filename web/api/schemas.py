@@ -147,4 +147,12 @@ class Published(BaseModel):
 
 
 class Problems(BaseModel):
+    """Invalid input: every problem, each named by its path ("requests[3].to: ...")."""
+
     detail: list[str] | str
+
+
+class ErrorOut(BaseModel):
+    """A refusal in the reader's language."""
+
+    detail: str

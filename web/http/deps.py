@@ -20,6 +20,7 @@ from web.settings import Settings
 from web.usecases import access, accounts, logins
 from web.usecases.access import Permission
 from web.usecases.notifications import Links
+from web.usecases.solving import Launcher
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -61,7 +62,13 @@ def get_postman(request: Request) -> MailPostman:
     return MailPostman.from_settings(get_settings(request))
 
 
+def get_launcher(request: Request) -> Launcher:
+    launcher: Launcher = request.app.state.launcher
+    return launcher
+
+
 LinksDep = Annotated[Links, Depends(get_links)]
+LauncherDep = Annotated[Launcher, Depends(get_launcher)]
 PostmanDep = Annotated[MailPostman, Depends(get_postman)]
 
 

@@ -7,13 +7,14 @@ become 404, 403, 409 and 422 here, in the reader's language.
 from __future__ import annotations
 
 import logging
+import re
 from html import escape
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException
 
 from web import messages
@@ -48,13 +49,16 @@ def install(app: FastAPI) -> None:
     # Starlette's HTTPException: also the router's own 404 (unknown address) and 405.
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:
+        headers = dict(exc.headers or {})
         if _is_api(request):
-            return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
+            if exc.status_code == 405:
+                headers["Allow"] = _allowed_methods(request)
+            return JSONResponse({"detail": exc.detail}, exc.status_code, headers=headers)
         message = {
             "Not Found": _("There is no page at this address."),
             "Method Not Allowed": _("This address does not take that kind of request."),
         }.get(str(exc.detail), str(exc.detail))
-        return error_page(request, exc.status_code, message, dict(exc.headers or {}))
+        return error_page(request, exc.status_code, message, headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -78,6 +82,19 @@ def install(app: FastAPI) -> None:
             return JSONResponse({"detail": message}, 422)
         return error_page(request, 422, message)
 
+    # The database is restarting, unreachable, or its disk is full: the transaction was rolled
+    # back, so nothing was saved, and trying again later is the remedy.
+    @app.exception_handler(OperationalError)
+    async def _unavailable(request: Request, exc: OperationalError) -> Response:
+        log.error("database unavailable on %s: %s", request.url.path, exc.orig)
+        message = _(
+            "The database is unavailable or its disk is full. Nothing was saved; "
+            "try again in a moment."
+        )
+        if _is_api(request):
+            return JSONResponse({"detail": message}, 503)
+        return error_page(request, 503, message)
+
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s", request.url.path, exc_info=exc)
@@ -85,6 +102,19 @@ def install(app: FastAPI) -> None:
         if _is_api(request):
             return JSONResponse({"detail": message}, 500)
         return error_page(request, 500, message)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method the OpenAPI document gives this API address (the router's own 405 names
+    only the first route's)."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi()["paths"].items():
+        pattern = re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            methods.update(method.upper() for method in operations)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
 
 
 def error_page(

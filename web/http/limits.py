@@ -1,39 +1,45 @@
-"""Rate limits kept in the web process: failed sign-ins, sign-in links asked for by e-mail."""
+"""Rate limits kept in the database, so that every web process counts the same: failed
+sign-ins (per e-mail address and per client address, each on its own), sign-in links asked
+for by e-mail."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import defaultdict, deque
+from collections.abc import Mapping
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from web.usecases import attempts
 
 
 class LoginLimiter:
-    """Failed attempts per key (e-mail, client address) in a sliding window, in this process."""
+    """Attempts per key in a sliding window. A key is "kind:value"; `per_kind` gives a kind
+    its own number of attempts (else `attempts`)."""
 
-    def __init__(self, attempts: int, window_seconds: float) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        attempts: int,
+        window_seconds: float,
+        per_kind: Mapping[str, int] | None = None,
+    ) -> None:
+        self.engine = engine
         self.attempts = attempts
         self.window = window_seconds
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
+        self.per_kind = dict(per_kind or {})
 
-    def _trim(self, key: str, now: float) -> deque[float]:
-        failures = self._failures[key]
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        return failures
+    def _allowed(self, key: str) -> int:
+        kind, sep, _value = key.partition(":")
+        return self.per_kind.get(kind, self.attempts) if sep else self.attempts
 
     def blocked(self, *keys: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            return any(len(self._trim(k, now)) >= self.attempts for k in keys)
+        with Session(self.engine) as db:
+            return any(attempts.count(db, k, self.window) >= self._allowed(k) for k in keys)
 
     def fail(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in keys:
-                self._trim(key, now).append(now)
+        with Session(self.engine) as db:
+            attempts.record(db, keys, self.window)
 
     def reset(self, *keys: str) -> None:
-        with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
+        with Session(self.engine) as db:
+            attempts.forget(db, keys)

@@ -7,6 +7,7 @@ from sqlalchemy import Connection, create_engine
 from sqlmodel import SQLModel
 
 import web.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from web.db import ours
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -18,6 +19,7 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_name=ours,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -34,7 +36,12 @@ def run_migrations_online() -> None:
 
 
 def _run(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        include_name=ours,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

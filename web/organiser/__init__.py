@@ -12,6 +12,7 @@ from web.organiser import (
     portal,
     registrations,
     requests,
+    signin_link,
     solving,
     versions,
 )
@@ -19,6 +20,7 @@ from web.organiser import (
 router = APIRouter()
 for _module in (
     auth,
+    signin_link,
     account,
     invitations,
     events,

@@ -46,7 +46,8 @@ def login(
         limiter.fail(*keys)
         context["error"] = _("Wrong e-mail or password.")
         return render(request, TEMPLATE, context, block="login_form", status_code=422)
-    limiter.reset(*keys)
+    # A success proves the address's password only: the client's failures still count.
+    limiter.reset(keys[0])
     logins.forget_expired(db, settings.session_max_age)
     sessions.log_in(request, logins.start(db, organiser=organiser))
     return RedirectResponse(safe_next(next), status_code=303)

@@ -98,7 +98,9 @@ def import_page(request: Request, event: EditEvent) -> Response:
 def import_registrations(
     request: Request, db: Db, event: EditEvent, file: Annotated[UploadFile, File()]
 ) -> Response:
-    report = reg.import_registrations(db, event.id, file.file.read(), file.filename or "upload.csv")
+    report = reg.import_registrations(
+        db, event.id, file.file.read(reg.MAX_UPLOAD_BYTES + 1), file.filename or "upload.csv"
+    )
     status = 422 if report.problems else 200
     context = {"event": event, "report": report}
     return render(request, IMPORT, context, block="report", status_code=status)

@@ -13,7 +13,7 @@ from web.http.sessions import csrf_protect
 from web.http.templating import render
 from web.usecases import requests as svc
 from web.usecases.errors import Invalid
-from web.usecases.registrations import ImportReport
+from web.usecases.registrations import MAX_UPLOAD_BYTES, ImportReport
 
 router = APIRouter(prefix="/events/{event_id}/requests", dependencies=[Depends(csrf_protect)])
 LIST = "organiser/requests/list.html"
@@ -72,7 +72,9 @@ def import_requests(
     settings: SettingsDep,
     file: Annotated[UploadFile, File()],
 ) -> Response:
-    report = svc.import_requests(db, event.id, file.file.read(), file.filename or "upload.csv")
+    report = svc.import_requests(
+        db, event.id, file.file.read(MAX_UPLOAD_BYTES + 1), file.filename or "upload.csv"
+    )
     return _list_with_report(request, db, event, settings.page_size, report)
 
 

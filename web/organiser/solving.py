@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from web import messages
-from web.http.deps import Db, EditEvent, Event, ReadEvent, SettingsDep
+from web.http.deps import Db, EditEvent, Event, LauncherDep, ReadEvent, SettingsDep
 from web.http.responses import form_strings, redirect
 from web.http.sessions import csrf_protect
 from web.http.templating import render
@@ -17,8 +17,8 @@ router = APIRouter(prefix="/events/{event_id}/solve", dependencies=[Depends(csrf
 PAGE = "organiser/solve.html"
 
 
-def _context(db: Db, event: Event) -> dict[str, object]:
-    solving.reap(db, event.id)
+def _context(db: Db, event: Event, launcher: LauncherDep) -> dict[str, object]:
+    solving.reap(db, event.id, launcher.lost_after)
     job = solving.latest_job(db, event.id)
     return {
         "event": event,
@@ -31,13 +31,15 @@ def _context(db: Db, event: Event) -> dict[str, object]:
 
 
 @router.get("")
-def solve_page(request: Request, db: Db, event: ReadEvent) -> Response:
+def solve_page(request: Request, db: Db, event: ReadEvent, launcher: LauncherDep) -> Response:
     """The solve page; its `job` block polls itself while the job is active."""
-    return render(request, PAGE, _context(db, event), block="job")
+    return render(request, PAGE, _context(db, event, launcher), block="job")
 
 
 @router.post("")
-async def start(request: Request, db: Db, event: EditEvent, settings: SettingsDep) -> Response:
+async def start(
+    request: Request, db: Db, event: EditEvent, settings: SettingsDep, launcher: LauncherDep
+) -> Response:
     form = await form_strings(request)
     try:
         time_limit = float(form.get("time_limit") or settings.solve_time_limit)
@@ -46,21 +48,23 @@ async def start(request: Request, db: Db, event: EditEvent, settings: SettingsDe
     try:
         solving.start_solve(
             db,
-            settings.database_url,
+            launcher,
             event.id,
             time_limit=time_limit,
+            max_time_limit=settings.solve_time_limit_max,
             workers=settings.solve_workers,
             base_version_id=solving.base_version_id(db, event.id, form.get("base_version")),
         )
     except (Invalid, Conflict) as refused:
-        return _refused(
-            request, db, event, refused.message, 409 if isinstance(refused, Conflict) else 422
-        )
+        status = 409 if isinstance(refused, Conflict) else 422
+        return _refused(request, db, event, launcher, refused.message, status)
     return redirect(request, f"/events/{event.id}/solve")
 
 
-def _refused(request: Request, db: Db, event: Event, why: Msg, status: int) -> Response:
-    context = _context(db, event) | {"form_error": messages.text(why)}
+def _refused(
+    request: Request, db: Db, event: Event, launcher: LauncherDep, why: Msg, status: int
+) -> Response:
+    context = _context(db, event, launcher) | {"form_error": messages.text(why)}
     return render(request, PAGE, context, status_code=status)
 
 

@@ -7,18 +7,23 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session, col, select
 
 from web import models as m
 from web.models import utcnow
-from web.usecases import inputs, logins
+from web.usecases import attempts, inputs, logins
 from web.usecases.errors import Invalid, Msg, NotFound
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 8
+LINK_SALT = "ketnoi-organiser-login"
+LINK_MAX_AGE = 15 * 60  # seconds an organiser's sign-in link works, once
+TOKEN_USE_EVERY = timedelta(minutes=1)  # how fresh an API token's last_used_at is kept
 
 
 def hash_password(password: str) -> str:
@@ -124,12 +129,55 @@ def revoke_api_token(db: Session, organiser: m.Organiser, token_id: int) -> None
 
 
 def organiser_of_token(db: Session, token: str) -> m.Organiser | None:
-    """The organiser an API token belongs to (its last use recorded); None if unknown."""
+    """The organiser an API token belongs to; None if unknown. Its last use is recorded to
+    the minute: a read does not write (and wait behind a publish) on every call."""
     row = db.exec(select(m.ApiToken).where(m.ApiToken.token_hash == token_hash(token))).first()
     organiser = db.get(m.Organiser, row.organiser_id) if row else None
     if row is None or organiser is None:
         return None
-    row.last_used_at = utcnow()
-    db.add(row)
-    db.commit()
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_EVERY:
+        row.last_used_at = now
+        db.add(row)
+        db.commit()
+    return organiser
+
+
+# --- sign-in links: the way in that no one guessing passwords can block ---------------------
+
+
+def _link_serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt=LINK_SALT)
+
+
+def _fingerprint(organiser: m.Organiser) -> str:
+    """Changes with the password, so a new password voids the links sent before."""
+    return hashlib.sha256(organiser.password_hash.encode()).hexdigest()[:16]
+
+
+def organiser_for_link(db: Session, email: str) -> m.Organiser | None:
+    """The organiser a sign-in link may be sent to, if the address is one."""
+    return organiser_by_email(db, email)
+
+
+def login_link_token(secret: str, organiser: m.Organiser) -> str:
+    return _link_serializer(secret).dumps({"o": organiser.id, "f": _fingerprint(organiser)})
+
+
+def organiser_of_link(db: Session, secret: str, token: str) -> m.Organiser | None:
+    """The organiser of a valid sign-in link, which is then used up; None if tampered,
+    expired, used before, or sent before a password change."""
+    try:
+        data = _link_serializer(secret).loads(token, max_age=LINK_MAX_AGE)
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("o"), int):
+        return None
+    organiser = db.get(m.Organiser, data["o"])
+    if organiser is None or data.get("f") != _fingerprint(organiser):
+        return None
+    used = f"link:{token_hash(token)}"
+    if attempts.count(db, used, LINK_MAX_AGE) > 0:
+        return None
+    attempts.record(db, (used,), LINK_MAX_AGE)
     return organiser

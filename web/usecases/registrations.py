@@ -81,6 +81,10 @@ EXAMPLE = {
     "looking_for_countries": "",
 }
 
+MAX_UPLOAD_BYTES = 10 * 2**20  # an import file larger than this is refused unread
+MAX_ROWS = 20_000  # rows of one import file (a large fair has a few thousand people)
+MAX_LISTED_PROBLEMS = 200  # problems shown of a refused import (all are counted)
+
 
 def split_list(value: str) -> list[str]:
     return [v.strip() for v in value.replace(",", ";").split(";") if v.strip()]
@@ -108,6 +112,15 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     organisations_created: int = 0
+
+    @property
+    def listed(self) -> list[RowProblem]:
+        """The problems worth a page: the first MAX_LISTED_PROBLEMS."""
+        return self.problems[:MAX_LISTED_PROBLEMS]
+
+    @property
+    def unlisted(self) -> int:
+        return max(0, len(self.problems) - MAX_LISTED_PROBLEMS)
 
 
 def validate_row(
@@ -167,13 +180,18 @@ def validate_row(
 
 
 def read_table(data: bytes, filename: str) -> tuple[list[dict[str, str]], list[RowProblem]]:
-    """Rows of a CSV or XLSX upload as dicts (line numbers start at 2, after the header)."""
+    """Rows of a CSV or XLSX upload as dicts (line numbers start at 2, after the header).
+    Give it at most MAX_UPLOAD_BYTES + 1 bytes: a longer file is refused unread."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        return [], [RowProblem(1, "", Msg("import.too_large", mb=MAX_UPLOAD_BYTES // 2**20))]
+    rows: list[list[str]] = []
     if filename.lower().endswith(".xlsx"):
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-            rows = [
-                ["" if c is None else str(c) for c in r] for r in sheet.iter_rows(values_only=True)
-            ]
+            for r in sheet.iter_rows(values_only=True):
+                rows.append(["" if c is None else str(c) for c in r])
+                if len(rows) > MAX_ROWS:
+                    break
         except Exception:  # openpyxl raises many kinds on a broken file
             return [], [RowProblem(1, "", Msg("import.bad_xlsx"))]
     else:
@@ -181,7 +199,16 @@ def read_table(data: bytes, filename: str) -> tuple[list[dict[str, str]], list[R
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             return [], [RowProblem(1, "", Msg("import.not_utf8"))]
-        rows = list(csv.reader(io.StringIO(text)))
+        reader = csv.reader(io.StringIO(text))
+        try:
+            for row in reader:
+                rows.append(row)
+                if len(rows) > MAX_ROWS:
+                    break
+        except csv.Error as error:  # e.g. a field longer than the csv module's limit
+            return [], [RowProblem(reader.line_num, "", Msg("import.bad_csv", e=str(error)))]
+    if len(rows) > MAX_ROWS:
+        return [], [RowProblem(MAX_ROWS + 1, "", Msg("import.too_many_rows", n=MAX_ROWS))]
     if not rows:
         return [], [RowProblem(1, "", Msg("import.empty"))]
     header = [h.strip().lower() for h in rows[0]]

@@ -1,23 +1,29 @@
-"""Solve jobs: one per event at a time, run in a separate (spawned) process, progress in the DB.
+"""Solve jobs: one per event at a time, run by a worker, progress and cancel in the database.
 
-The child process reads the event from the database, solves, and writes a new draft
-ScheduleVersion. A failed, cancelled or crashed solve only marks its job row: earlier versions
-and the published schedule are never touched.
+`start_solve` stores the job row and hands its id to a `Launcher`: the job queue that solve
+workers read (PostgreSQL), or a runner inside `ketnoi serve` (SQLite). Either one calls
+`run_job`, which reads the event, solves, and writes a new draft ScheduleVersion. A failed,
+cancelled or lost solve only marks its job row: earlier versions and the published schedule
+are never touched. Every run claims the row by raising its `attempt`; a run that a retry
+replaced (its worker was taken for dead) writes nothing more.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import logging
 import os
+import socket
 import time
 import traceback
-from datetime import datetime
-from typing import Any
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
-from scheduler.domain import SolveStatus
+from scheduler.domain import Event, Schedule, SolveStatus
 from scheduler.solve import Progress, SolveParams, solve
 from web import models as m
 from web.db import make_engine
@@ -26,10 +32,22 @@ from web.usecases import mapper
 from web.usecases.errors import Conflict, Invalid, Msg
 from web.usecases.versions import create_version, pins_of
 
-# job id -> solver process started by this web process
-_children: dict[int, multiprocessing.process.BaseProcess] = {}
+log = logging.getLogger(__name__)
 PROGRESS_EVERY = 0.4  # seconds between progress writes / cancel checks
 TIME_LIMIT_MIN, TIME_LIMIT_MAX = 1.0, 3600.0  # seconds an organiser may give one solve
+UNQUEUED_AFTER = 60.0  # seconds a job may wait for its queue entry before it is failed
+OUTCOME_TRIES, OUTCOME_RETRY_SECONDS = 60, 2.0  # storing a result waits up to two minutes
+
+
+class Launcher(Protocol):
+    """Runs queued solve jobs: `submit` hands one over (and returns the queue's id for it).
+
+    `lost_after` is how long an active job may go without a heartbeat before whoever reads
+    it takes it for lost (None: the queue detects lost jobs itself)."""
+
+    lost_after: float | None
+
+    def submit(self, job_id: int) -> int | None: ...
 
 
 def active_job(session: Session, event_id: int) -> m.SolveJob | None:
@@ -57,21 +75,24 @@ def base_version_id(session: Session, event_id: int, raw: str | None) -> int | N
 
 def start_solve(
     session: Session,
-    database_url: str,
+    launcher: Launcher,
     event_id: int,
     *,
     time_limit: float,
+    max_time_limit: float = TIME_LIMIT_MAX,
     workers: int = 1,
     base_version_id: int | None = None,
 ) -> m.SolveJob:
-    """Create the job row and spawn the solver process; Conflict if one is active already."""
-    if not TIME_LIMIT_MIN <= time_limit <= TIME_LIMIT_MAX:
-        raise Invalid(Msg("solve.bad_time_limit", low=TIME_LIMIT_MIN, high=TIME_LIMIT_MAX))
-    reap(session, event_id)
+    """Store the job row and hand it to the launcher; Conflict if one is active already."""
+    high = min(max_time_limit, TIME_LIMIT_MAX)
+    if not TIME_LIMIT_MIN <= time_limit <= high:
+        raise Invalid(Msg("solve.bad_time_limit", low=TIME_LIMIT_MIN, high=high))
+    reap(session, event_id, launcher.lost_after)
     job = m.SolveJob(
         event_id=event_id,
         params={"time_limit": time_limit, "workers": workers, "base_version_id": base_version_id},
         progress={"phase": "queued", "elapsed": 0.0},
+        heartbeat_at=utcnow(),
     )
     session.add(job)
     try:
@@ -80,164 +101,284 @@ def start_solve(
         session.rollback()
         raise Conflict(Msg("solve.busy")) from None
     session.refresh(job)
-    process = multiprocessing.get_context("spawn").Process(
-        target=run_job, args=(database_url, job.id), name=f"ketnoi-solve-{job.id}", daemon=True
-    )
-    process.start()
-    _children[job.id] = process
-    job.pid = process.pid
-    session.add(job)
-    session.commit()
+    try:
+        job.queue_job_id = launcher.submit(job.id)
+    except Exception as error:  # the queue is unreachable: say so on the job, keep nothing active
+        log.exception("solve job %s could not be queued", job.id)
+        detail = "".join(traceback.format_exception_only(error)).strip()
+        _finish(session, job.id, job.attempt, JobState.FAILED, Msg("solve.not_queued", e=detail))
+    else:
+        session.add(job)
+        session.commit()
     session.refresh(job)
     return job
 
 
 def cancel_active(session: Session, event_id: int) -> None:
-    """Ask the event's running solve to stop (it finishes as cancelled, writing nothing)."""
+    """Stop the event's solve: a queued one at once, a running one at its next check (it
+    finishes as cancelled, writing nothing)."""
     job = active_job(session, event_id)
-    if job is not None and job.active:
-        job.cancel_requested = True
-        session.add(job)
-        session.commit()
-
-
-def _alive(job: m.SolveJob) -> bool:
-    process = _children.get(job.id or -1)
-    # Job ids are per database: a child of another database's job (tests) is not this one.
-    if process is not None and process.pid == job.pid:
-        if process.is_alive():
-            return True
-        process.join(0)
-        _children.pop(job.id or -1, None)
-        return False
-    if job.pid is None:
-        return True  # not started yet by this process's knowledge
-    try:
-        os.kill(job.pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie still answers kill(0)
-        with open(f"/proc/{job.pid}/stat") as stat:
-            return stat.read().split(") ", 1)[1][:1] != "Z"
-    except OSError:
-        return True
-
-
-def reap(session: Session, event_id: int) -> None:
-    """Mark an active job whose process died without finishing as failed."""
-    job = active_job(session, event_id)
-    if job is None or _alive(job):
+    if job is None:
         return
-    session.refresh(job)
-    if job.active:
-        job.active = False
-        job.state = JobState.FAILED.value
-        job.error, job.error_params = "solve.crashed", {}
-        job.finished_at = utcnow()
-        session.add(job)
+    job_id = job.id
+    session.exec(
+        update(m.SolveJob)
+        .where(col(m.SolveJob.id) == job_id, col(m.SolveJob.active))
+        .values(cancel_requested=True)
+    )
+    cancelled = Msg("solve.cancelled")
+    session.exec(
+        update(m.SolveJob)
+        .where(
+            col(m.SolveJob.id) == job_id,
+            col(m.SolveJob.active),
+            col(m.SolveJob.state) == JobState.QUEUED.value,
+        )
+        .values(_finished(JobState.CANCELLED, cancelled))
+    )
+    session.commit()
+
+
+def reap(session: Session, event_id: int, lost_after: float | None) -> None:
+    """Mark the event's active job failed when nothing has run it for `lost_after` seconds
+    (its process died without finishing)."""
+    if lost_after is None:
+        return
+    job = active_job(session, event_id)
+    if job is None:
+        return
+    last = job.heartbeat_at or job.created_at
+    if utcnow() - last > timedelta(seconds=lost_after):
+        worker_lost(session, job.id, retry=False)
+
+
+def touch(session: Session, job_ids: set[int]) -> None:
+    """A sign of life for jobs that a runner holds (queued or running)."""
+    if job_ids:
+        session.exec(
+            update(m.SolveJob)
+            .where(col(m.SolveJob.id).in_(job_ids), col(m.SolveJob.active))
+            .values(heartbeat_at=utcnow())
+        )
         session.commit()
 
 
-# --- the child process ---------------------------------------------------------------------
+def worker_lost(session: Session, job_id: int, *, retry: bool) -> None:
+    """The process running a job died: queue the job again, or mark it failed."""
+    where = (col(m.SolveJob.id) == job_id, col(m.SolveJob.active))
+    if retry:
+        values: dict[str, Any] = {
+            "state": JobState.QUEUED.value,
+            "progress": {"phase": "queued", "elapsed": 0.0, "retry": True},
+            "worker": None,
+            "heartbeat_at": utcnow(),
+        }
+    else:
+        values = _finished(JobState.FAILED, Msg("solve.crashed"))
+    session.exec(update(m.SolveJob).where(*where).values(values))
+    session.commit()
 
 
-def run_job(database_url: str, job_id: int) -> None:
-    """Entry point of the solver process."""
+def fail_unqueued(session: Session) -> None:
+    """Jobs whose web process stopped between storing them and queueing them: failed."""
+    session.exec(
+        update(m.SolveJob)
+        .where(
+            col(m.SolveJob.active),
+            col(m.SolveJob.state) == JobState.QUEUED.value,
+            col(m.SolveJob.attempt) == 0,
+            col(m.SolveJob.queue_job_id).is_(None),
+            col(m.SolveJob.created_at) < utcnow() - timedelta(seconds=UNQUEUED_AFTER),
+        )
+        .values(_finished(JobState.FAILED, Msg("solve.crashed")))
+    )
+    session.commit()
+
+
+# --- running a job (in a worker, or in a child process of `ketnoi serve`) -----------------
+
+
+def run_job(database_url: str, job_id: int, *, parent_pid: int | None = None) -> None:
+    """Claim the job and run it to its end. `parent_pid`: stop when that process is gone
+    (a solve started by a web process that was killed)."""
     engine = make_engine(database_url)
     try:
         with Session(engine) as session:
-            found = session.get(m.SolveJob, job_id)
-            if found is None:
-                return
-            job: m.SolveJob = found  # the closures below see a job, never None
-            job.state = JobState.RUNNING.value
-            job.pid = os.getpid()
-            job.started_at = utcnow()
-            session.add(job)
-            session.commit()
-            params: dict[str, Any] = dict(job.params)
-            base_id = params.get("base_version_id")
-            base = session.get(m.ScheduleVersion, base_id) if base_id else None
-            pins = pins_of(session, base) if base is not None else {}
-            event = mapper.event_of(session, job.event_id, for_solver=True, fixed=pins)
-            previous = mapper.schedule_of(session, base, event) if base is not None else None
-            last = [0.0]
-            cancelled = [False]
-
-            def on_progress(p: Progress) -> None:
-                now = time.monotonic()
-                if now - last[0] < PROGRESS_EVERY:
-                    return
-                last[0] = now
-                _write_progress(session, job, p)
-
-            def should_stop() -> bool:
-                now = time.monotonic()
-                if now - last[0] >= PROGRESS_EVERY:
-                    last[0] = now
-                    session.refresh(job)
-                    cancelled[0] = job.cancel_requested
-                return cancelled[0]
-
-            solve_params = SolveParams(
-                time_limit=float(params.get("time_limit", 30)),
-                workers=int(params.get("workers", 1)),
-                seed=0,
-            )
-            schedule = solve(
-                event,
-                solve_params,
-                on_progress=on_progress,
-                should_stop=should_stop,
-                previous=previous,
-            )
-            session.refresh(job)
-            if job.cancel_requested:
-                _finish(session, job, JobState.CANCELLED, Msg("solve.cancelled"))
-                return
-            stats = schedule.stats
-            if stats is not None and stats.status in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN):
-                if stats.message:
-                    failure = Msg("solve.no_schedule_because", reason=stats.message)
-                else:
-                    failure = Msg("solve.no_schedule")
-                _finish(session, job, JobState.FAILED, failure)
-                return
-            version = create_version(
-                session,
-                job.event_id,
-                event,
-                schedule,
-                source="solve",
-                pinned=set(pins),
-                commit=False,
-            )
-            job.version_id = version.id
-            job.progress = dict(job.progress) | {
-                "phase": "done",
-                "meetings": len(schedule.meetings),
-            }
-            if stats is not None:
-                job.progress |= {
-                    "weight": stats.weight,
-                    "weight_bound": stats.weight_bound,
-                    "breaks": stats.breaks,
-                }
-            _finish(session, job, JobState.SUCCEEDED, None)
-    except Exception as error:  # report every failure on the job row, never lose it
-        with Session(engine) as session:
-            failed = session.get(m.SolveJob, job_id)
-            if failed is not None:
-                detail = "".join(traceback.format_exception_only(error)).strip()
-                _finish(session, failed, JobState.FAILED, Msg("solve.failed", e=detail))
+            attempt = _claim(session, job_id)
+        if attempt is None:
+            return
+        try:
+            with Session(engine) as session:
+                _run(session, job_id, attempt, parent_pid)
+        except Exception as error:  # report every failure on the job row, never lose it
+            log.exception("solve job %s failed", job_id)
+            detail = "".join(traceback.format_exception_only(error)).strip()
+            with Session(engine) as session:
+                _finish(session, job_id, attempt, JobState.FAILED, Msg("solve.failed", e=detail))
     finally:
         engine.dispose()
 
 
-def _write_progress(session: Session, job: m.SolveJob, p: Progress) -> None:
-    job.progress = {
+def _claim(session: Session, job_id: int) -> int | None:
+    """Start a run of the job (its number), unless it is over or being cancelled."""
+    now = utcnow()
+    claimed = session.exec(
+        update(m.SolveJob)
+        .where(
+            col(m.SolveJob.id) == job_id,
+            col(m.SolveJob.active),
+            col(m.SolveJob.cancel_requested).is_(False),
+        )
+        .values(
+            state=JobState.RUNNING.value,
+            attempt=m.SolveJob.attempt + 1,
+            worker=f"{socket.gethostname()}:{os.getpid()}",
+            started_at=now,
+            heartbeat_at=now,
+        )
+    )
+    session.commit()
+    job = session.get(m.SolveJob, job_id)
+    if job is None:
+        return None
+    if claimed.rowcount == 1:
+        return job.attempt
+    if job.active:  # cancelled while queued
+        _finish(session, job_id, job.attempt, JobState.CANCELLED, Msg("solve.cancelled"))
+    return None
+
+
+def _run(session: Session, job_id: int, attempt: int, parent_pid: int | None) -> None:
+    job = session.get(m.SolveJob, job_id)
+    assert job is not None  # claimed just now
+    params: dict[str, Any] = dict(job.params)
+    base_id = params.get("base_version_id")
+    base = session.get(m.ScheduleVersion, base_id) if base_id else None
+    pins = pins_of(session, base) if base is not None else {}
+    event = mapper.event_of(session, job.event_id, for_solver=True, fixed=pins)
+    previous = mapper.schedule_of(session, base, event) if base is not None else None
+    session.commit()  # no transaction held open through the solve
+    last = [0.0]
+    stop = [False]
+
+    def on_progress(p: Progress) -> None:
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_EVERY:
+            last[0] = now
+            _write_progress(session, job_id, attempt, p)
+
+    def should_stop() -> bool:
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_EVERY:
+            last[0] = now
+            stop[0] = not _still_wanted(session, job_id, attempt, parent_pid)
+        return stop[0]
+
+    schedule = solve(
+        event,
+        SolveParams(
+            time_limit=float(params.get("time_limit", 30)),
+            workers=int(params.get("workers", 1)),
+            seed=0,
+        ),
+        on_progress=on_progress,
+        should_stop=should_stop,
+        previous=previous,
+    )
+    _retrying(session, lambda: _store(session, job_id, attempt, parent_pid, event, schedule, pins))
+
+
+def _retrying(session: Session, write: Callable[[], None]) -> None:
+    """Write the outcome of a solve, waiting out a database that is restarting: minutes of
+    solving are not thrown away for a connection that drops at the wrong moment."""
+    for _ in range(OUTCOME_TRIES - 1):
+        try:
+            write()
+            return
+        except OperationalError:
+            log.warning("database unavailable while storing a solve; trying again")
+            session.rollback()
+            time.sleep(OUTCOME_RETRY_SECONDS)
+    write()
+
+
+def _store(
+    session: Session,
+    job_id: int,
+    attempt: int,
+    parent_pid: int | None,
+    event: Event,
+    schedule: Schedule,
+    pins: dict[str, Any],
+) -> None:
+    # Lock the row (PostgreSQL) so that no recovery marks it while the version is written.
+    job = session.exec(
+        select(m.SolveJob)
+        .where(col(m.SolveJob.id) == job_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    if job.attempt != attempt or not job.active:
+        session.rollback()  # replaced by a retry, or given up: the other outcome stands
+        return
+    if job.cancel_requested:
+        session.rollback()
+        _finish(session, job_id, attempt, JobState.CANCELLED, Msg("solve.cancelled"))
+        return
+    if parent_pid is not None and os.getppid() != parent_pid:
+        session.rollback()
+        _finish(session, job_id, attempt, JobState.FAILED, Msg("solve.crashed"))
+        return
+    stats = schedule.stats
+    if stats is not None and stats.status in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN):
+        if stats.message:
+            failure = Msg("solve.no_schedule_because", reason=stats.message)
+        else:
+            failure = Msg("solve.no_schedule")
+        session.rollback()
+        _finish(session, job_id, attempt, JobState.FAILED, failure)
+        return
+    version = create_version(
+        session, job.event_id, event, schedule, source="solve", pinned=set(pins), commit=False
+    )
+    job.version_id = version.id
+    job.progress = dict(job.progress) | {"phase": "done", "meetings": len(schedule.meetings)}
+    if stats is not None:
+        job.progress |= {
+            "weight": stats.weight,
+            "weight_bound": stats.weight_bound,
+            "breaks": stats.breaks,
+        }
+    for key, value in _finished(JobState.SUCCEEDED, None).items():
+        setattr(job, key, value)
+    session.add(job)
+    session.commit()
+
+
+def _still_wanted(session: Session, job_id: int, attempt: int, parent_pid: int | None) -> bool:
+    """False when the run should stop: cancelled, replaced, given up, or orphaned. A database
+    that does not answer for a moment stops nothing."""
+    if parent_pid is not None and os.getppid() != parent_pid:
+        return False
+    try:
+        row = session.exec(
+            select(m.SolveJob.cancel_requested, m.SolveJob.active, m.SolveJob.attempt).where(
+                col(m.SolveJob.id) == job_id
+            )
+        ).first()
+        session.commit()
+    except OperationalError:
+        log.warning("database unavailable during solve job %s; solving on", job_id)
+        session.rollback()
+        return True
+    if row is None:
+        return False
+    cancel_requested, active, current = row
+    return active and not cancel_requested and current == attempt
+
+
+def _write_progress(session: Session, job_id: int, attempt: int, p: Progress) -> None:
+    progress = {
         "elapsed": round(p.elapsed, 1),
         "phase": p.phase,
         "meetings": p.meetings,
@@ -246,17 +387,45 @@ def _write_progress(session: Session, job: m.SolveJob, p: Progress) -> None:
         "breaks": p.breaks,
         "breaks_bound": p.breaks_bound,
     }
-    session.add(job)
-    session.commit()
+    try:
+        session.exec(
+            update(m.SolveJob)
+            .where(
+                col(m.SolveJob.id) == job_id,
+                col(m.SolveJob.attempt) == attempt,
+                col(m.SolveJob.active),
+            )
+            .values(progress=progress, heartbeat_at=utcnow())
+        )
+        session.commit()
+    except OperationalError:  # progress is shown again at the next write
+        log.warning("database unavailable during solve job %s; progress not written", job_id)
+        session.rollback()
 
 
-def _finish(session: Session, job: m.SolveJob, state: JobState, error: Msg | None) -> None:
-    job.state = state.value
-    job.error = error.code if error else None
-    job.error_params = dict(error.params) if error else {}
-    job.active = False
-    job.finished_at = utcnow()
-    session.add(job)
+def _finished(state: JobState, error: Msg | None) -> dict[str, Any]:
+    return {
+        "state": state.value,
+        "error": error.code if error else None,
+        "error_params": dict(error.params) if error else {},
+        "active": False,
+        "finished_at": utcnow(),
+    }
+
+
+def _finish(
+    session: Session, job_id: int, attempt: int, state: JobState, error: Msg | None
+) -> None:
+    """End the job's run `attempt` (nothing happens if another run has taken over)."""
+    session.exec(
+        update(m.SolveJob)
+        .where(
+            col(m.SolveJob.id) == job_id,
+            col(m.SolveJob.attempt) == attempt,
+            col(m.SolveJob.active),
+        )
+        .values(_finished(state, error))
+    )
     session.commit()
 
 

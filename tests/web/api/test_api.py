@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 import pytest
 from fastapi import FastAPI
@@ -87,13 +88,11 @@ def test_a_solve_runs_to_a_schedule(app: FastAPI, api: TestClient, auth: dict[st
 def test_a_second_solve_while_one_runs_conflicts(
     app: FastAPI, api: TestClient, auth: dict[str, str]
 ) -> None:
-    import os
-
     from web import models as m
 
     event_id = load_tiny(app)
     with Session(app.state.engine) as session:
-        session.add(m.SolveJob(event_id=event_id, state="running", pid=os.getpid()))
+        session.add(m.SolveJob(event_id=event_id, state="running", heartbeat_at=m.utcnow()))
         session.commit()
     response = api.post(f"/api/events/{event_id}/solve", json={"time_limit": 2}, headers=auth)
     assert response.status_code == 409
@@ -105,6 +104,14 @@ def test_a_time_limit_beyond_an_hour_is_refused(
     event_id = load_tiny(app)
     response = api.post(f"/api/events/{event_id}/solve", json={"time_limit": 4000}, headers=auth)
     assert response.status_code == 422
+
+
+def test_a_time_limit_beyond_the_settings_cap_is_refused(
+    app: FastAPI, api: TestClient, auth: dict[str, str]
+) -> None:
+    event_id = load_tiny(app)  # the cap is KETNOI_SOLVE_TIME_LIMIT_MAX, 600 s by default
+    response = api.post(f"/api/events/{event_id}/solve", json={"time_limit": 601}, headers=auth)
+    assert response.json() == {"detail": "The time limit must be 1 to 600 seconds."}
 
 
 def test_nothing_is_published_before_publishing(
@@ -145,3 +152,54 @@ def test_publishing_version_0_is_not_found(
     event_id = load_tiny(app)
     store_version(app, event_id, {"R00001": (0, "T001")})
     assert api.post(f"/api/events/{event_id}/publish?version=0", headers=auth).status_code == 404
+
+
+def _token_used_at(app: FastAPI, ago: timedelta | None = None) -> datetime | None:
+    """The token's last use; with `ago`, first set it to that long before now."""
+    from sqlmodel import select
+
+    from web import models as m
+
+    with Session(app.state.engine) as session:
+        row = session.exec(select(m.ApiToken)).one()
+        if ago is not None:
+            row.last_used_at = m.utcnow() - ago
+            session.add(row)
+            session.commit()
+        return row.last_used_at
+
+
+def test_a_call_within_a_minute_of_the_last_writes_nothing(
+    app: FastAPI, api: TestClient, auth: dict[str, str]
+) -> None:
+    before = _token_used_at(app, ago=timedelta(seconds=30))
+    api.get("/api/events/1", headers=auth)
+    assert _token_used_at(app) == before
+
+
+def test_a_call_a_minute_after_the_last_records_its_use(
+    app: FastAPI, api: TestClient, auth: dict[str, str]
+) -> None:
+    before = _token_used_at(app, ago=timedelta(minutes=2))
+    api.get("/api/events/1", headers=auth)
+    after = _token_used_at(app)
+    assert after is not None and before is not None and after > before
+
+
+def test_an_unsupported_method_names_every_method_of_the_address(
+    api: TestClient, auth: dict[str, str]
+) -> None:
+    response = api.options("/api/events/1/solve", headers=auth)
+    assert (response.status_code, response.headers["allow"]) == (405, "GET, HEAD, POST")
+
+
+def test_a_null_event_body_is_refused_as_its_schema_says(
+    api: TestClient, auth: dict[str, str]
+) -> None:
+    response = api.post(
+        "/api/events", content="null", headers=auth | {"content-type": "application/json"}
+    )
+    assert (response.status_code, response.json()) == (
+        422,
+        {"detail": ["request: Input should be a valid dictionary"]},
+    )

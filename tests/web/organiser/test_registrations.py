@@ -202,3 +202,26 @@ def test_deleting_a_host_deletes_their_table(
     buyer = person(app, "B001-1")
     organiser_client.post_form(f"/events/{event_id}/participants/{buyer.id}/delete")
     assert "T001" not in {t.id for t in domain_event(app, event_id).tables}
+
+
+def test_a_csv_field_longer_than_the_csv_limit_is_a_problem_not_an_error(
+    organiser_client: OrganiserClient,
+) -> None:
+    event_id = create_event(organiser_client)
+    long_row = "B1-1," + "x" * 131_073 + ",kim@example.kr,B1,Hanil,buyer,KR,,ko,,\n"
+    result = _import(organiser_client, event_id, HEADER + long_row)
+    assert result.startswith("422") and "cannot be read as CSV" in result
+
+
+def test_a_file_over_ten_megabytes_is_refused_unread(organiser_client: OrganiserClient) -> None:
+    event_id = create_event(organiser_client)
+    result = _import(organiser_client, event_id, HEADER + "x" * (10 * 2**20))
+    assert "larger than 10 MB" in result
+
+
+def test_a_file_with_thousands_of_bad_rows_lists_two_hundred(
+    organiser_client: OrganiserClient,
+) -> None:
+    event_id = create_event(organiser_client)
+    result = _import(organiser_client, event_id, HEADER + BAD_ROW * 1000)
+    assert (result.count("<tr><td>"), "more, not listed here" in result) == (200, True)
