@@ -141,3 +141,27 @@ def test_reloading_the_import_address_goes_back_to_the_list(
     event_id = load_tiny(app)
     response = organiser_client.get(f"/events/{event_id}/requests/import", follow_redirects=False)
     assert response.headers["location"] == f"/events/{event_id}/requests"
+
+
+def test_an_import_with_an_unknown_column_names_it(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = load_tiny(app)
+    rows = f"id,from,to,prio\nQ1,{fresh_supplier(app, 'B001-1').ext_id},B001-1,3\n"
+    assert "unknown column “prio”" in _import(organiser_client, event_id, rows)
+
+
+def test_an_import_without_a_to_column_names_it(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = load_tiny(app)
+    rows = f"id,from,priority\nQ1,{fresh_supplier(app, 'B001-1').ext_id},3\n"
+    assert "the column “to” is missing" in _import(organiser_client, event_id, rows)
+
+
+def test_a_semicolon_separated_import_is_read(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = load_tiny(app)
+    rows = f"id;from;to;priority\nQ1;{fresh_supplier(app, 'B001-1').ext_id};B001-1;3\n"
+    assert "1 created" in _import(organiser_client, event_id, rows)
