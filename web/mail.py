@@ -126,7 +126,9 @@ def build_message(
     """A plain-text (optionally HTML alternative) message with attachments."""
     message = EmailMessage()
     message["To"] = to
-    message["Subject"] = subject
+    # A header is one line: a name with a line break (stored before names were checked)
+    # would otherwise stop the message from being built at all.
+    message["Subject"] = " ".join(subject.split())
     if reply_to:
         message["Reply-To"] = reply_to
     message.set_content(text)

@@ -34,21 +34,16 @@ class MailPostman:
             return _("Table")
 
     def deliver(self, notice: Notice) -> bool:
-        """Send one notice as an e-mail; False (logged) if the mail server refused it."""
-        if isinstance(notice, InvitationNotice):
-            with use_locale(notice.locale):
-                message = _invitation_mail(notice)
-            who = "an invited organiser"
-        else:
-            with use_locale(notice.person.locale):
-                if isinstance(notice, LinkNotice):
-                    message = _link_mail(notice)
-                else:
-                    message = _change_mail(notice)
-            who = f"participant {notice.person.id}"
+        """Send one notice as an e-mail; False (logged) if it could not be built (an
+        address or header stored before they were checked) or the mail server refused it."""
+        who = (
+            "an invited organiser"
+            if isinstance(notice, InvitationNotice)
+            else f"participant {notice.person.id}"
+        )
         try:
-            self.mailer.send(message)
-        except MailError as exc:
+            self.mailer.send(_mail(notice))
+        except (MailError, ValueError) as exc:
             log.warning("mail to %s not sent: %s", who, exc)
             return False
         return True
@@ -66,6 +61,17 @@ class MailPostman:
             log.warning("sign-in link to an organiser not sent: %s", exc)
             return False
         return True
+
+
+def _mail(notice: Notice) -> EmailMessage:
+    """The notice worded in the recipient's language."""
+    if isinstance(notice, InvitationNotice):
+        with use_locale(notice.locale):
+            return _invitation_mail(notice)
+    with use_locale(notice.person.locale):
+        if isinstance(notice, LinkNotice):
+            return _link_mail(notice)
+        return _change_mail(notice)
 
 
 def _invitation_mail(notice: InvitationNotice) -> EmailMessage:

@@ -84,6 +84,13 @@ CATALOGUE: dict[str, str] = {
     "import.empty": N_("the file is empty"),
     "import.no_rows": N_("no rows to import"),
     "import.duplicate": N_("duplicate of line {n}"),
+    "import.unknown_column": N_(
+        "unknown column “{name}” (the template lists the columns; separate them with commas,"
+        " semicolons or tabs)"
+    ),
+    "import.missing_column": N_("the column “{name}” is missing"),
+    "import.column_twice": N_("the column “{name}” appears twice"),
+    "import.unnamed_column": N_("column {n} has values but no name"),
     # meeting requests
     "request.not_found": N_("No such request."),
     "request.unknown_participant": N_("unknown participant “{id}”"),

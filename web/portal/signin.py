@@ -61,6 +61,5 @@ def link_send(
         log.warning("sign-in link requests for %s rate-limited", key)
         return portal_page(request, db, None, LINK, {"sent": True})
     limiter.fail(key)
-    for person in notifications.participants_with_email(db, email[:320]):
-        notifications.send_login_link(db, person, postman, links)
+    notifications.send_links_to_address(db, email[:320], postman, links)
     return portal_page(request, db, None, LINK, {"sent": True})

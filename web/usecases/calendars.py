@@ -7,7 +7,7 @@ the previous published version with SEQUENCE numbers accumulated over the publis
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -23,7 +23,7 @@ from scheduler.ical import (
 )
 from web import models as m
 from web.models import VersionStatus
-from web.usecases import access, mapper
+from web.usecases import access, inputs, mapper
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,9 @@ def published(db: Session, event_id: int, version_id: int | None = None) -> Publ
     if not history:
         return None
     full = mapper.event_of(db, event_id)
+    # The name also goes where iCalendar does not escape line breaks (X-WR-CALNAME, a
+    # parameter): one line, whatever was stored before names were checked.
+    full = replace(full, name=inputs.one_line(full.name))
     seq: dict[str, int] = {}
     previous: domain.Schedule | None = None
     schedules = [mapper.schedule_of(db, version, full) for version in history]
@@ -75,7 +78,7 @@ def published(db: Session, event_id: int, version_id: int | None = None) -> Publ
         event_slug=f"event-{event_id}",
         venue=row.venue or None,
         organiser_email=organiser.email if organiser else None,
-        organiser_name=row.name,
+        organiser_name=full.name,
         previous=previous,
         previous_sequence=seq,
     )

@@ -55,14 +55,14 @@ def text_problems(event: domain.Event, venue: str = "") -> list[str]:
     """Fields of a `b2b-event/1` document that must be one line (names, ids, addresses end
     up in mail headers, iCalendar lines and file names), and e-mail addresses that are not
     addresses, named by JSON path."""
-    fields: list[tuple[str, str]] = [("name", event.name), ("venue", venue)]
+    fields: list[tuple[str, str]] = [("event.name", event.name), ("venue", venue)]
     fields += [(f"participants[{i}].id", p.id) for i, p in enumerate(event.participants)]
     fields += [(f"participants[{i}].name", p.name or "") for i, p in enumerate(event.participants)]
     fields += [(f"organisations[{i}].id", o.id) for i, o in enumerate(event.organisations)]
     fields += [(f"organisations[{i}].name", o.name) for i, o in enumerate(event.organisations)]
     fields += [(f"tables[{i}].id", t.id) for i, t in enumerate(event.tables)]
     fields += [(f"requests[{i}].id", r.id) for i, r in enumerate(event.requests)]
-    fields += [(f"sessions[{i}].id", s.id) for i, s in enumerate(event.sessions)]
+    fields += [(f"event.sessions[{i}].id", s.id) for i, s in enumerate(event.sessions)]
     problems = [f"{path}: must be one line" for path, v in fields if not inputs.is_single_line(v)]
     for i, p in enumerate(event.participants):
         if p.email and inputs.email_address(p.email) is None:

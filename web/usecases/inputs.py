@@ -20,14 +20,24 @@ _SEPARATORS = {"\u2028", "\u2029"}
 
 def is_single_line(value: str) -> bool:
     """No line break, tab or other control character (Unicode category Cc, and the line
-    and paragraph separators)."""
-    return not any(unicodedata.category(c) == "Cc" or c in _SEPARATORS for c in value)
+    and paragraph separators). NUL is let through: every statement drops it (`web.db`)."""
+    return not any(
+        (unicodedata.category(c) == "Cc" and c != "\x00") or c in _SEPARATORS for c in value
+    )
 
 
 def multi_line(value: str) -> str:
     """A text area's value with its line breaks as "\\n" and no other control character."""
     lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return "\n".join("".join(c for c in line if is_single_line(c)) for line in lines)
+
+
+def one_line(value: str) -> str:
+    """Text stored before single-line fields were checked, made safe where one line is
+    needed (an iCalendar parameter, a mail header): every run of whitespace or control
+    characters becomes one space."""
+    cleaned = "".join(c if is_single_line(c) else " " for c in value)
+    return " ".join(cleaned.split())
 
 
 def email_address(value: str) -> str | None:

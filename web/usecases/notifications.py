@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from scheduler.ical import Change, Method, meeting_calendar
 from web import models as m
-from web.usecases import calendars, tokens
+from web.usecases import calendars, inputs, tokens
 from web.usecases.versions import changes
 
 log = logging.getLogger(__name__)
@@ -102,8 +102,9 @@ class Postman(Protocol):
 
 
 def send_login_link(db: Session, person: m.Participant, postman: Postman, links: Links) -> bool:
-    """Send one participant their link; False if they have no address or delivery failed."""
-    if not person.email:
+    """Send one participant their link; False if they have no valid address or delivery
+    failed."""
+    if inputs.email_address(person.email) is None:
         return False
     event = db.get(m.Event, person.event_id)
     return postman.deliver(LinkNotice(person, event.name if event else "", links.login(person)))
@@ -113,6 +114,17 @@ def send_all_login_links(db: Session, event_id: int, postman: Postman, links: Li
     """Every participant of the event gets their link; the number sent."""
     people = db.exec(select(m.Participant).where(m.Participant.event_id == event_id)).all()
     return sum(send_login_link(db, p, postman, links) for p in people)
+
+
+def send_links_to_address(db: Session, email: str, postman: Postman, links: Links) -> None:
+    """Every registration with this address gets its link. Nothing is returned and nothing
+    raised, whatever happens: the answer to "send me my link" must not tell whether an
+    address is registered."""
+    for person in participants_with_email(db, email):
+        try:
+            send_login_link(db, person, postman, links)
+        except Exception:
+            log.exception("sign-in link for participant %s not sent", person.id)
 
 
 def participants_with_email(db: Session, email: str) -> list[m.Participant]:
@@ -177,7 +189,7 @@ def _notify(
     sent = 0
     for pid, rids in sorted(by_person.items()):
         person = people.get(pid)
-        if person is None or not person.email:
+        if person is None or inputs.email_address(person.email) is None:
             continue
         items = []
         invitations = []

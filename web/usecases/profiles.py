@@ -6,7 +6,7 @@ from sqlmodel import Session, col, select
 
 from scheduler.domain import TimeRange
 from web import models as m
-from web.usecases import mapper
+from web.usecases import inputs, mapper
 from web.usecases.availability import parse_range
 from web.usecases.errors import Invalid, Msg
 
@@ -17,6 +17,7 @@ WANTS = {
     "buyer": ("sectors", "products", "certifications", "languages"),
     "supplier": ("sectors", "countries", "products", "languages"),
 }
+MULTI_LINE = {"description", "unavailable"}  # text areas; every other field is one line
 
 
 def organisation_of(db: Session, person: m.Participant) -> m.Organisation | None:
@@ -66,6 +67,9 @@ def update_profile(
             errors.setdefault("unavailable", Msg(code, n=n))
         else:
             ranges.append(parsed)
+    for key, value in form.items():
+        if key not in MULTI_LINE and not inputs.is_single_line(value.strip()):
+            errors[key] = Msg("form.one_line")
     name = form.get("name", "").strip()
     if not name:
         errors["name"] = Msg("profile.name_required")
@@ -85,7 +89,7 @@ def update_profile(
     db.add(me)
     org = organisation_of(db, me)
     if org is not None:
-        org.description = form.get("description", "").strip()
+        org.description = inputs.multi_line(form.get("description", "").strip())
         org.products = _split(form.get("products", ""))
         org.sectors = _split(form.get("sectors", ""))
         org.certifications = _split(form.get("certifications", ""))

@@ -20,6 +20,7 @@ from web import models as m
 from web.usecases import search
 from web.usecases.availability import parse_range
 from web.usecases.errors import Invalid, Msg, NotFound
+from web.usecases.inputs import email_address, is_single_line, multi_line
 from web.usecases.mapper import sessions_of, time_ranges
 
 COLUMNS = (
@@ -46,6 +47,8 @@ COLUMNS = (
 )
 # what an organisation looks for in the other side: the `looking_for_<key>` columns
 LOOKING_FOR = ("sectors", "certifications", "products", "countries")
+REQUIRED = ("participant_id", "name", "organisation_id", "role")  # columns and values
+MULTI_LINE = {"description"}
 MAX_MEETINGS = 10_000  # a participant's max_meetings above this is surely a typo
 LIST_COLUMNS = {
     "sectors",
@@ -134,23 +137,26 @@ def validate_row(
     Unavailable ranges are read as the portal reads them, in the event's zone `timezone`."""
     start = len(problems)
     v = {k: (raw.get(k) or "").strip() for k in COLUMNS}
+    v["description"] = multi_line(v["description"])
 
     def bad(column: str, reason: Msg) -> None:
         problems.append(RowProblem(line, column, reason))
 
-    if not v["participant_id"]:
-        bad("participant_id", Msg("form.required"))
-    elif " " in v["participant_id"]:
+    for column in COLUMNS:
+        if column not in MULTI_LINE and not is_single_line(v[column]):
+            bad(column, Msg("form.one_line"))
+    for column in REQUIRED:
+        if not v[column]:
+            bad(column, Msg("form.required"))
+    if " " in v["participant_id"]:
         bad("participant_id", Msg("registration.no_spaces"))
-    if not v["name"]:
-        bad("name", Msg("form.required"))
-    if v["email"] and ("@" not in v["email"] or " " in v["email"]):
+    email = email_address(v["email"]) if v["email"] else ""
+    if email is None:
         bad("email", Msg("registration.bad_email"))
-    if not v["organisation_id"]:
-        bad("organisation_id", Msg("form.required"))
     if v["role"] and v["role"].lower() not in ("buyer", "supplier"):
         bad("role", Msg("registration.bad_role"))
     out: dict[str, Any] = {k: split_list(v[k]) if k in LIST_COLUMNS else v[k] for k in COLUMNS}
+    out["email"] = email
     out["role"] = v["role"].lower() or None
     for sid in out["sessions"]:
         if sid not in session_ids:
@@ -179,8 +185,26 @@ def validate_row(
     return Registration(participant_id=v["participant_id"], values=out)
 
 
-def read_table(data: bytes, filename: str) -> tuple[list[dict[str, str]], list[RowProblem]]:
+DELIMITERS = (",", ";", "\t")  # comma first: it wins a tie
+
+
+def _delimiter(first_line: str, known: tuple[str, ...]) -> str:
+    """The separator that makes the most column names of the header known ones (a file
+    saved by a spreadsheet set to a European locale uses semicolons)."""
+
+    def score(delimiter: str) -> int:
+        names = next(csv.reader([first_line], delimiter=delimiter), [])
+        return sum(name.strip().lower() in known for name in names)
+
+    return max(DELIMITERS, key=score)
+
+
+def read_table(
+    data: bytes, filename: str, known: tuple[str, ...], required: tuple[str, ...]
+) -> tuple[list[dict[str, str]], list[RowProblem]]:
     """Rows of a CSV or XLSX upload as dicts (line numbers start at 2, after the header).
+    The header must name only `known` columns, each once, and every `required` one; each
+    problem with it names the column. A CSV's separator is detected from its header.
     Give it at most MAX_UPLOAD_BYTES + 1 bytes: a longer file is refused unread."""
     if len(data) > MAX_UPLOAD_BYTES:
         return [], [RowProblem(1, "", Msg("import.too_large", mb=MAX_UPLOAD_BYTES // 2**20))]
@@ -199,7 +223,8 @@ def read_table(data: bytes, filename: str) -> tuple[list[dict[str, str]], list[R
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             return [], [RowProblem(1, "", Msg("import.not_utf8"))]
-        reader = csv.reader(io.StringIO(text))
+        first = text.splitlines()[0] if text.strip() else ""
+        reader = csv.reader(io.StringIO(text), delimiter=_delimiter(first, known))
         try:
             for row in reader:
                 rows.append(row)
@@ -212,19 +237,41 @@ def read_table(data: bytes, filename: str) -> tuple[list[dict[str, str]], list[R
     if not rows:
         return [], [RowProblem(1, "", Msg("import.empty"))]
     header = [h.strip().lower() for h in rows[0]]
+    problems = _header_problems(header, rows[1:], known, required)
+    if problems:
+        return [], problems
     out = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        out.append({"__line__": str(number), **dict(zip(header, row, strict=False))})
+        cells = {h: cell for h, cell in zip(header, row, strict=False) if h}
+        out.append({"__line__": str(number), **cells})
     return out, []
+
+
+def _header_problems(
+    header: list[str], body: list[list[str]], known: tuple[str, ...], required: tuple[str, ...]
+) -> list[RowProblem]:
+    problems = []
+    for index, name in enumerate(header):
+        if not name:  # a column without a name is fine while it is empty
+            if any(index < len(row) and row[index].strip() for row in body):
+                problems.append(RowProblem(1, "", Msg("import.unnamed_column", n=index + 1)))
+        elif name not in known:
+            problems.append(RowProblem(1, name, Msg("import.unknown_column", name=name)))
+        elif header.index(name) != index:
+            problems.append(RowProblem(1, name, Msg("import.column_twice", name=name)))
+    for name in required:
+        if name not in header:
+            problems.append(RowProblem(1, name, Msg("import.missing_column", name=name)))
+    return problems
 
 
 def import_registrations(
     session: Session, event_id: int, data: bytes, filename: str
 ) -> ImportReport:
     report = ImportReport()
-    rows, report.problems = read_table(data, filename)
+    rows, report.problems = read_table(data, filename, COLUMNS, REQUIRED)
     if report.problems:
         return report
     if not rows:

@@ -22,6 +22,7 @@ from web import models as m
 from web.models import RequestStatus
 from web.usecases import search as names
 from web.usecases.errors import Invalid, Msg, NotFound
+from web.usecases.inputs import is_single_line, multi_line
 from web.usecases.registrations import ImportReport, RowProblem, read_table, split_list
 
 PRIORITIES = tuple(sorted(PRIORITY_WEIGHTS))  # 1 nice to have, 2, 3 must see
@@ -40,6 +41,7 @@ COLUMNS = (
     "note",
     "forced",
 )
+REQUIRED = ("from", "to")
 TRUE = {"1", "true", "yes", "y", "x"}
 
 
@@ -101,10 +103,14 @@ def validate(
 ) -> dict[str, Any] | None:
     start = len(problems)
     v = {k: (raw.get(k) or "").strip() for k in COLUMNS}
+    v["note"] = multi_line(v["note"])
 
     def bad(column: str, reason: Msg) -> None:
         problems.append(RowProblem(line, column, reason))
 
+    for column in COLUMNS:
+        if column != "note" and not is_single_line(v[column]):
+            bad(column, Msg("form.one_line"))
     out: dict[str, Any] = {"ext_id": v["id"]}
     for key in ("from", "to"):
         if not v[key]:
@@ -222,7 +228,7 @@ def save(
 
 def import_requests(session: Session, event_id: int, data: bytes, filename: str) -> ImportReport:
     report = ImportReport()
-    rows, report.problems = read_table(data, filename)
+    rows, report.problems = read_table(data, filename, COLUMNS, REQUIRED)
     if report.problems:
         return report
     known = lookup(session, event_id)
@@ -439,6 +445,7 @@ def my_requests(db: Session, me: m.Participant) -> list[RequestRow]:
 def send_request(db: Session, me: m.Participant, to_id: int, priority: int, note: str) -> None:
     """Create a pending request from me (or accept theirs if they asked me first); raises
     Invalid saying why when it cannot be sent."""
+    note = multi_line(note)
     event = db.get(m.Event, me.event_id)
     if event is None:
         raise NotFound(Msg("event.not_found"))

@@ -12,7 +12,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from tests.web.helpers import ROOT, load_tiny, store_version
+from tests.conftest import ORGANISER_EMAIL
+from tests.web.helpers import ROOT, load_tiny, organiser_token, store_version
+from web.models import Role
+from web.usecases import access, accounts
 from web.usecases.accounts import create_api_token
 
 TINY = json.loads((ROOT / "samples/tiny.json").read_text())
@@ -203,3 +206,21 @@ def test_a_null_event_body_is_refused_as_its_schema_says(
         422,
         {"detail": ["request: Input should be a valid dictionary"]},
     )
+
+
+def test_an_event_posted_by_a_token_belongs_to_its_organiser(
+    app: FastAPI, api: TestClient, auth: dict[str, str]
+) -> None:
+    event_id = api.post("/api/events", json=TINY, headers=auth).json()["id"]
+    with Session(app.state.engine) as session:
+        organiser = accounts.organiser_by_email(session, ORGANISER_EMAIL)
+        assert organiser is not None
+        assert access.role_of(session, organiser, event_id) == Role.OWNER
+
+
+def test_another_organisers_token_does_not_see_a_posted_event(
+    app: FastAPI, api: TestClient, auth: dict[str, str]
+) -> None:
+    event_id = api.post("/api/events", json=TINY, headers=auth).json()["id"]
+    other = organiser_token(app, "other@example.org")
+    assert api.get(f"/api/events/{event_id}", headers=other).status_code == 404

@@ -187,3 +187,29 @@ def test_the_event_nav_links_to_the_portal_tab(
     event_id = load_tiny(app)
     page = organiser_client.get(f"/events/{event_id}/requests").text
     assert f'href="/events/{event_id}/portal"' in page
+
+
+@pytest.mark.parametrize("field", ["name", "venue"])
+def test_a_set_up_field_with_a_line_break_is_refused(
+    organiser_client: OrganiserClient, field: str
+) -> None:
+    response = organiser_client.post_form("/events", SETUP | {field: "Hai Phong\r\nfair"})
+    assert (response.status_code, "must be one line" in response.text) == (422, True)
+
+
+def test_an_event_file_with_a_line_break_in_its_name_is_refused(
+    organiser_client: OrganiserClient,
+) -> None:
+    doc = json.loads((ROOT / "samples" / "tiny.json").read_text())
+    doc["event"]["name"] = "Tiny\nfair"
+    files = {"file": ("tiny.json", json.dumps(doc).encode(), "application/json")}
+    response = organiser_client.post_form("/import-event", files=files)
+    assert (response.status_code, "event.name: must be one line" in response.text) == (422, True)
+
+
+def test_an_event_file_with_a_bad_address_is_refused(organiser_client: OrganiserClient) -> None:
+    doc = json.loads((ROOT / "samples" / "tiny.json").read_text())
+    doc["participants"][0]["email"] = "a@example.org\r\nBcc: all@example.org"
+    files = {"file": ("tiny.json", json.dumps(doc).encode(), "application/json")}
+    response = organiser_client.post_form("/import-event", files=files)
+    assert (response.status_code, "participants[0].email" in response.text) == (422, True)

@@ -300,3 +300,19 @@ def test_the_owner_sees_the_publish_button(app: FastAPI, organiser_client: Organ
     event_id = load_tiny(app)
     store_version(app, event_id, {"R00001": (0, "T005")})
     assert 'id="publish-1"' in organiser_client.get(f"/events/{event_id}/versions").text
+
+
+def test_the_organisers_page_speaks_vietnamese(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = load_tiny(app)
+    organiser_client.cookies.set("lang", "vi")
+    assert "Người tổ chức sự kiện này" in organiser_client.get(f"/events/{event_id}/members").text
+
+
+def test_a_viewer_is_offered_no_way_to_add_participants(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = load_tiny(app)
+    viewer = _member(app, event_id, INVITEE, Role.VIEWER)
+    assert "/participants/new" not in viewer.get(f"/events/{event_id}/participants").text

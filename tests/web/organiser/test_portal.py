@@ -173,3 +173,18 @@ def test_renewing_in_another_event_is_not_found(
     event_id = load_tiny(app)
     url = f"/events/{event_id + 1}/portal/revoke/{person(app, 'B001-1').id}"
     assert organiser_client.post_form(url).status_code == 404
+
+
+def test_sending_every_link_skips_a_stored_address_with_a_line_break(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = load_tiny(app)
+    with Session(app.state.engine) as session:
+        people = session.exec(select(m.Participant).where(m.Participant.event_id == event_id))
+        everyone = people.all()
+        everyone[0].email = "b@example.org\r\nBcc: all@example.org"
+        session.add(everyone[0])
+        session.commit()
+        with_address = sum(1 for p in everyone[1:] if p.email)
+    response = organiser_client.post_form(f"/events/{event_id}/portal/send")
+    assert f"{with_address} e-mails sent." in response.text

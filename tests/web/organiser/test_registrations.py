@@ -225,3 +225,68 @@ def test_a_file_with_thousands_of_bad_rows_lists_two_hundred(
     event_id = create_event(organiser_client)
     result = _import(organiser_client, event_id, HEADER + BAD_ROW * 1000)
     assert (result.count("<tr><td>"), "more, not listed here" in result) == (200, True)
+
+
+def test_a_misspelt_column_is_named(organiser_client: OrganiserClient) -> None:
+    event_id = create_event(organiser_client)
+    text = HEADER.replace(",email,", ",e-mail,") + GOOD
+    assert "unknown column “e-mail”" in _import(organiser_client, event_id, text)
+
+
+def test_a_file_with_an_unknown_column_imports_nothing(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = create_event(organiser_client)
+    _import(organiser_client, event_id, HEADER.replace(",email,", ",e-mail,") + GOOD)
+    assert _names(app) == set()
+
+
+def test_a_missing_role_column_is_named(organiser_client: OrganiserClient) -> None:
+    event_id = create_event(organiser_client)
+    text = "participant_id,name,organisation_id\nB1-1,Kim Min,B1\n"
+    assert "the column “role” is missing" in _import(organiser_client, event_id, text)
+
+
+def test_a_column_named_twice_is_refused(organiser_client: OrganiserClient) -> None:
+    event_id = create_event(organiser_client)
+    text = "participant_id,name,name,organisation_id,role\nB1-1,Kim,Min,B1,buyer\n"
+    assert "the column “name” appears twice" in _import(organiser_client, event_id, text)
+
+
+def test_a_row_without_a_role_is_refused(organiser_client: OrganiserClient) -> None:
+    event_id = create_event(organiser_client)
+    text = "participant_id,name,organisation_id,role\nB1-1,Kim Min,B1,\n"
+    assert _import(organiser_client, event_id, text).startswith("422")
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_the_separator_is_detected(organiser_client: OrganiserClient, separator: str) -> None:
+    event_id = create_event(organiser_client)
+    text = (HEADER + GOOD).replace(",", separator).replace(f"ko{separator} en", "ko en")
+    assert "2 created, 0 updated, 0 unchanged" in _import(organiser_client, event_id, text)
+
+
+def test_an_address_with_a_line_break_is_refused(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = create_event(organiser_client)
+    row = 'S9-1,Le Van,"le@example.vn\r\nBcc: all@example.org",S9,Hong Ha,supplier,VN,,vi,,\n'
+    result = _import(organiser_client, event_id, HEADER + GOOD + row)
+    assert (result[:3], _names(app)) == ("422", set())
+
+
+def test_a_name_with_a_line_break_is_refused_by_the_form(
+    organiser_client: OrganiserClient,
+) -> None:
+    event_id = create_event(organiser_client)
+    values = {"participant_id": "X1", "name": "Kim\nMin", "organisation_id": "XO", "role": "buyer"}
+    response = organiser_client.post_form(f"/events/{event_id}/participants", values)
+    assert (response.status_code, "must be one line" in response.text) == (422, True)
+
+
+def test_an_address_is_stored_in_lower_case(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = create_event(organiser_client)
+    _import(organiser_client, event_id, HEADER + GOOD.replace("kim@example.kr", "Kim@Example.KR"))
+    assert person(app, "B1-1").email == "kim@example.kr"

@@ -157,3 +157,27 @@ def test_the_participant_filter_finds_a_name_typed_without_accents(
         session.commit()
     page = organiser_client.get(f"/events/{event_id}/requests", params={"who": "Mai Dang"}).text
     assert re.findall(r">(R\d{5})</a>", page) == ["R00008", "R00020"]
+
+
+def test_an_import_with_an_unknown_column_names_it(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = load_tiny(app)
+    rows = f"id,from,to,prio\nQ1,{fresh_supplier(app, 'B001-1').ext_id},B001-1,3\n"
+    assert "unknown column “prio”" in _import(organiser_client, event_id, rows)
+
+
+def test_an_import_without_a_to_column_names_it(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = load_tiny(app)
+    rows = f"id,from,priority\nQ1,{fresh_supplier(app, 'B001-1').ext_id},3\n"
+    assert "the column “to” is missing" in _import(organiser_client, event_id, rows)
+
+
+def test_a_semicolon_separated_import_is_read(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = load_tiny(app)
+    rows = f"id;from;to;priority\nQ1;{fresh_supplier(app, 'B001-1').ext_id};B001-1;3\n"
+    assert "1 created" in _import(organiser_client, event_id, rows)

@@ -167,3 +167,15 @@ def test_the_organizer_of_a_calendar_is_the_events_owner(app: FastAPI) -> None:
     data = signed_in(app, "B001-1").get("/p/calendar.ics").content
     organizers = {str(e["organizer"]) for e in icalendar.Calendar.from_ical(data).walk("VEVENT")}
     assert organizers == {f"mailto:{ORGANISER_EMAIL}"}
+
+
+def test_a_stored_line_break_in_the_event_name_leaves_calendars_readable(app: FastAPI) -> None:
+    event_id = _published(app)
+    with Session(app.state.engine) as session:
+        event = session.get(m.Event, event_id)
+        assert event is not None
+        event.name = "Tiny\r\nfair"
+        session.add(event)
+        session.commit()
+    data = signed_in(app, "B001-1").get("/p/calendar.ics").content
+    assert len(_uids(data)) == 2

@@ -165,3 +165,18 @@ def test_an_error_keeps_no_session_ticked_when_none_was(app: FastAPI) -> None:
     data = {"csrf_token": csrf(client, "/p/profile"), "name": "An", "has_sessions": "1"}
     response = client.post("/p/profile", data=data)
     assert (_ticked(response.text), person(app, "S001-1").available) == (set(), None)
+
+
+def test_a_name_with_a_line_break_is_refused(app: FastAPI) -> None:
+    load_tiny(app)
+    status = _save(signed_in(app, "B001-1"), **(BUYER_FORM | {"name": "Tom\r\nBcc: x"}))
+    assert (status, person(app, "B001-1").name) == (422, "Tom Pham")
+
+
+def test_the_description_keeps_its_lines(app: FastAPI) -> None:
+    load_tiny(app)
+    _save(signed_in(app, "B001-1"), **(BUYER_FORM | {"description": "We buy.\r\nWe pay."}))
+    with Session(app.state.engine) as session:
+        org = session.get(m.Organisation, person(app, "B001-1").organisation_id)
+        assert org is not None
+        assert org.description == "We buy.\nWe pay."

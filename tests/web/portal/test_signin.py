@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from tests.web.helpers import SECRET, csrf, load_tiny, person, signed_in
+from web import models as m
 from web.usecases import tokens
 
 
@@ -133,3 +134,56 @@ def test_the_rate_limit_of_one_address_spares_the_others(app: FastAPI, tmp_path:
         client.post("/p/link", data={"csrf_token": token, "email": "b001-1@buyer.example"})
     client.post("/p/link", data={"csrf_token": token, "email": "s001@supplier.example"})
     assert _outbox(tmp_path)[-1]["To"] == "s001@supplier.example"
+
+
+def _store(app: FastAPI, event_id: int, name: str = "", email: str = "") -> None:
+    """Values written before names and addresses were checked (straight into the table)."""
+    with Session(app.state.engine) as session:
+        event = session.get(m.Event, event_id)
+        assert event is not None
+        if name:
+            event.name = name
+            session.add(event)
+        if email:
+            row = session.get(m.Participant, person(app, "B001-1").id)
+            assert row is not None
+            row.email = email
+            session.add(row)
+        session.commit()
+
+
+def test_a_stored_line_break_in_the_event_name_is_no_oracle_for_addresses(
+    app: FastAPI,
+) -> None:
+    event_id = load_tiny(app)
+    _store(app, event_id, name="Tiny\r\nfair")
+    client = TestClient(app)
+    token = csrf(client, "/p/link")
+    known = client.post("/p/link", data={"csrf_token": token, "email": "B001-1@buyer.example"})
+    unknown = client.post("/p/link", data={"csrf_token": token, "email": "nobody@nowhere.example"})
+    strip = re.compile(r'value="[^"]+"')
+    answers = [(r.status_code, strip.sub("", r.text)) for r in (known, unknown)]
+    assert answers[0] == answers[1]
+
+
+def test_a_stored_line_break_in_the_event_name_still_mails_the_link(
+    app: FastAPI, tmp_path: Path
+) -> None:
+    event_id = load_tiny(app)
+    _store(app, event_id, name="Tiny\r\nfair")
+    client = TestClient(app)
+    client.post(
+        "/p/link", data={"csrf_token": csrf(client, "/p/link"), "email": "b001-1@buyer.example"}
+    )
+    assert [x["Subject"] for x in _outbox(tmp_path)] == ["Your sign-in link – Tiny fair"]
+
+
+def test_a_stored_address_with_a_line_break_gets_no_mail(app: FastAPI, tmp_path: Path) -> None:
+    event_id = load_tiny(app)
+    _store(app, event_id, email="b001-1@buyer.example\r\nBcc: all@example.org")
+    client = TestClient(app)
+    client.post(
+        "/p/link",
+        data={"csrf_token": csrf(client, "/p/link"), "email": "b001-1@buyer.example"},
+    )
+    assert _outbox(tmp_path) == []

@@ -132,7 +132,9 @@ def test_any_request_file_imports_or_explains_itself(
 @EXAMPLES
 @given(data=st.binary(max_size=2000))
 def test_any_bytes_read_as_a_table_give_rows_or_a_problem(name: str, data: bytes) -> None:
-    rows, problems = registrations.read_table(data, name)
+    rows, problems = registrations.read_table(
+        data, name, registrations.COLUMNS, registrations.REQUIRED
+    )
     assert all(p.reason.code in messages.CATALOGUE for p in problems) and (not problems or not rows)
 
 
