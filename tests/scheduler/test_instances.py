@@ -53,7 +53,8 @@ def test_every_sample_solves_to_a_valid_schedule(path: Path) -> None:
 
 
 def test_tiny_sample_solves_to_optimal() -> None:
+    # The solve stops at the proof; the limit only has to outlast a loaded machine.
     event = read_event_file(ROOT / "samples" / "tiny.json")
-    schedule = solve(event, SolveParams(time_limit=10, workers=1, seed=0))
+    schedule = solve(event, SolveParams(time_limit=120, workers=1, seed=0))
     assert schedule.stats is not None
     assert schedule.stats.status is SolveStatus.OPTIMAL
