@@ -99,9 +99,8 @@ class Incumbent:
             self._valid = valid
             if valid and self.weight_bound is not None and score.weight >= self.weight_bound:
                 self.weight_proven = True
-            if self.weight_proven and score.breaks == 0:
-                self.breaks_bound = 0
-                self.breaks_proven = True
+            if valid and self.weight_proven and score.breaks <= (self.breaks_bound or 0):
+                self.prove_breaks()
         if not quiet:
             self.report(phase)
         return better
@@ -125,9 +124,10 @@ class Incumbent:
         self.weight_proven = True
 
     def raise_breaks_bound(self, bound: int) -> None:
-        """A proven lower bound on the breaks of schedules of the proven weight."""
+        """A proven lower bound on the breaks of schedules of the best weight (a phase may
+        prove it before the weight is: it counts once the weight is proven too)."""
         self.breaks_bound = max(self.breaks_bound or 0, bound)
-        if self.score.breaks <= self.breaks_bound:
+        if self._valid and self.score.breaks <= self.breaks_bound:
             self.prove_breaks()
 
     def prove_breaks(self) -> None:

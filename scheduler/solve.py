@@ -19,6 +19,7 @@ from scheduler.phases import (
     bound,
     exact_breaks,
     local_search,
+    maxsat,
     neighbourhoods,
     repair,
     select,
@@ -42,6 +43,13 @@ EXACT_BREAKS_MAX_VARIABLES = 10_000
 # (LP bound 9974), while the breaks fall far below the target within 15 s of timing.
 SELECTION_MAX_VARIABLES = 400_000
 SELECTION_SHARE = 0.6
+# MaxSAT (scheduler/maxsat/) on the forced meetings of events up to this many (request,
+# slot) pairs, until this share of the time limit; beyond, it would only give bounds.
+MAXSAT_MAX_VARIABLES = 10_000
+MAXSAT_SHARE = 0.85
+# The SAT feasibility check before the CP-SAT repair: events up to this size, this share.
+SAT_REPAIR_MAX_VARIABLES = 60_000
+SAT_REPAIR_SHARE = 0.3
 # The weight phase's full model runs until this share of the time limit has gone by.
 WEIGHT_PHASE_SHARE = 0.35
 # A quick descent of the local search between phases.
@@ -82,6 +90,14 @@ def _needs_repair(ctx: Context) -> bool:
     return not ctx.incumbent.feasible()
 
 
+def _maxsat_on_forced(ctx: Context) -> bool:
+    return maxsat.selection_forced(ctx) and ctx.n_variables <= MAXSAT_MAX_VARIABLES
+
+
+def _sat_repair_pays(ctx: Context) -> bool:
+    return _needs_repair(ctx) and ctx.n_variables <= SAT_REPAIR_MAX_VARIABLES
+
+
 def _selection_pays(ctx: Context) -> bool:
     return not ctx.incumbent.weight_proven and ctx.n_variables <= SELECTION_MAX_VARIABLES
 
@@ -106,6 +122,16 @@ PLAN: tuple[Stage, ...] = (
             Step(Phase.BOUND, bound.run, mandatory=True),
             Step(Phase.START, start.run, mandatory=True),
         ),
+    ),
+    Stage(
+        "exact breaks, forced meetings",
+        _maxsat_on_forced,
+        (Step(Phase.EXACT_BREAKS, maxsat.minimise_forced, Budget.by(MAXSAT_SHARE)),),
+    ),
+    Stage(
+        "repair by SAT",
+        _sat_repair_pays,
+        (Step(Phase.REPAIR, maxsat.feasible, Budget.by(SAT_REPAIR_SHARE)),),
     ),
     Stage("repair", _needs_repair, (Step(Phase.REPAIR, repair.run, mandatory=True),)),
     Stage(
@@ -136,6 +162,7 @@ PLAN: tuple[Stage, ...] = (
         "exact breaks",
         _exact_breaks_fit,
         (
+            Step(Phase.EXACT_BREAKS, maxsat.time_selection, Budget.of_remaining(0.5)),
             Step(Phase.EXACT_BREAKS, exact_breaks.full_lexicographic, Budget.of_remaining(0.25)),
             Step(Phase.BREAKS_BOUND, exact_breaks.probe_breaks, Budget.of_remaining(0.7)),
             Step(Phase.NEIGHBOURHOODS, neighbourhoods.improve, Budget.of_remaining(0.6)),

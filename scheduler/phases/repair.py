@@ -17,6 +17,8 @@ from scheduler.phases.infeasible import give_up_required, give_up_unknown
 
 def run(ctx: Context, until: float) -> None:
     inc = ctx.incumbent
+    if inc.feasible():
+        return  # an earlier repair step found one
     model = ScheduleModel(ctx.problem, ctx.schedulable, empty(ctx.problem), with_breaks=False)
     model.model.maximize(model.weight_expr)
     model.hint(inc.slot_of)

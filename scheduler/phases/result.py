@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from scheduler.assignment import UNSCHEDULED
@@ -11,11 +11,37 @@ from scheduler.check import check_schedule
 from scheduler.domain import Meeting, Schedule, ScheduleStats, SolveStatus, Unscheduled
 from scheduler.explain import explain_unscheduled
 from scheduler.phases.context import Context
+from scheduler.problem import Problem
 from scheduler.tables import assign_tables
 
 
 class InternalError(RuntimeError):
     """The solver produced a schedule the independent checker rejects: a bug, never input."""
+
+
+def check_slots(problem: Problem, slot_of: Sequence[int]) -> None:
+    """Raise InternalError unless the checker accepts slot_of (tables assigned) as it is:
+    for schedules from an engine whose model the solver does not share."""
+    draft = Schedule(event_name=problem.event.name, meetings=_meetings(problem, slot_of))
+    violations = check_schedule(problem.event, draft).violations
+    if violations:
+        raise InternalError("; ".join(violations[:5]))
+
+
+def _meetings(
+    problem: Problem, slot_of: Sequence[int], wanted_tables: Mapping[int, str] | None = None
+) -> tuple[Meeting, ...]:
+    tables = assign_tables(problem, slot_of, wanted_tables)
+    return tuple(
+        sorted(
+            (
+                Meeting(request_id=req.id, slot_idx=slot_of[req.idx], table_id=tables[req.idx])
+                for req in problem.requests
+                if slot_of[req.idx] != UNSCHEDULED
+            ),
+            key=lambda m: (m.slot_idx, m.table_id),
+        )
+    )
 
 
 def build_schedule(ctx: Context, wanted_tables: Mapping[int, str] | None = None) -> Schedule:
@@ -27,22 +53,14 @@ def build_schedule(ctx: Context, wanted_tables: Mapping[int, str] | None = None)
     inc = ctx.incumbent
     slot_of = inc.slot_of
     status = inc.status()
-    tables = assign_tables(p, slot_of, wanted_tables)
-    meetings = sorted(
-        (
-            Meeting(request_id=req.id, slot_idx=slot_of[req.idx], table_id=tables[req.idx])
-            for req in p.requests
-            if slot_of[req.idx] != UNSCHEDULED
-        ),
-        key=lambda m: (m.slot_idx, m.table_id),
-    )
+    meetings = _meetings(p, slot_of, wanted_tables)
     reasons = explain_unscheduled(p, slot_of)
     unscheduled = tuple(
         Unscheduled(request_id=req.id, reason=reasons[req.idx])
         for req in p.requests
         if slot_of[req.idx] == UNSCHEDULED
     )
-    draft = Schedule(event_name=p.event.name, meetings=tuple(meetings), unscheduled=unscheduled)
+    draft = Schedule(event_name=p.event.name, meetings=meetings, unscheduled=unscheduled)
     result = check_schedule(p.event, draft)
     tolerated = (
         ("required but not scheduled", "max_breaks")

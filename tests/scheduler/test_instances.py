@@ -53,6 +53,7 @@ def test_every_sample_solves_to_a_valid_schedule(path: Path) -> None:
 
 
 def test_tiny_sample_solves_to_optimal() -> None:
+    # The solve stops at the proof; the limit only has to outlast a loaded machine.
     event = read_event_file(ROOT / "samples" / "tiny.json")
     # The solve stops at the proof (about 3 s on a quiet machine); the limit only matters under load.
     schedule = solve(event, SolveParams(time_limit=300, workers=1, seed=0))

@@ -17,6 +17,7 @@ from scheduler.phases import (
     bound,
     exact_breaks,
     local_search,
+    maxsat,
     neighbourhoods,
     repair,
     select,
@@ -159,6 +160,66 @@ def test_breaks_probe_refutes_zero_and_proves_one() -> None:
     exact_breaks.probe_breaks(ctx, _later())
     assert ctx.incumbent.breaks_bound == 1
     assert ctx.incumbent.breaks_proven
+
+
+def test_maxsat_proves_the_fewest_breaks_of_forced_meetings() -> None:
+    ctx = context(fillable_gap())
+    maxsat.minimise_forced(ctx, _later())
+    assert (ctx.incumbent.score.breaks, ctx.incumbent.breaks_bound) == (0, 0)
+    assert ctx.incumbent.optimal
+
+
+def test_maxsat_proves_a_break_that_cannot_be_avoided() -> None:
+    ctx = context(forced_break())
+    maxsat.minimise_forced(ctx, _later())
+    assert (ctx.incumbent.score.breaks, ctx.incumbent.breaks_bound) == (1, 1)
+    assert ctx.incumbent.optimal
+
+
+def test_maxsat_refutes_required_meetings_beyond_max_breaks_and_says_why() -> None:
+    ctx = context(replace(forced_break(), max_breaks=0))
+    maxsat.minimise_forced(ctx, _later())
+    assert ctx.incumbent.verdict is SolveStatus.INFEASIBLE
+    assert ctx.incumbent.message == (
+        "no schedule holds every required meeting within max_breaks: the required requests "
+        "R1, R2 cannot all be held with max_breaks 0 for A"
+    )
+
+
+def test_maxsat_times_a_chosen_selection() -> None:
+    # R4 (optional, B only at slot 0) cannot be held beside R1: the rest is timed anew.
+    ev = fillable_gap()
+    ctx = context(replace(ev, requests=(*ev.requests, request("R4", "D", "B"))))
+    ctx.incumbent.offer(slots_by_id(ctx, R1=0, R2=3, R3=1), Phase.START)
+    ctx.incumbent.prove_weight()
+    maxsat.time_selection(ctx, _later())
+    assert ctx.incumbent.score.breaks == 0
+
+
+def test_maxsat_on_a_chosen_selection_proves_no_breaks_bound() -> None:
+    # Another selection of the same weight might have fewer breaks: nothing is proven.
+    ev = forced_break()
+    more = (*ev.requests, request("R3", "C", "D"))  # C only at slot 2, busy with R2
+    ctx = context(replace(ev, participants=(*ev.participants, person("D")), requests=more))
+    ctx.incumbent.offer(slots_by_id(ctx, R1=0, R2=2), Phase.START)
+    ctx.incumbent.prove_weight()
+    maxsat.time_selection(ctx, _later())
+    assert ctx.incumbent.score.breaks == 1
+    assert ctx.incumbent.breaks_bound is None
+
+
+def test_sat_repair_finds_a_schedule_dropping_optional_meetings() -> None:
+    ev = forced_break()
+    extra = replace(ev, requests=(*ev.requests, request("R3", "B", "C")), max_breaks=1)
+    ctx = context(extra)
+    maxsat.feasible(ctx, _later())
+    assert ctx.incumbent.feasible()
+
+
+def test_sat_repair_proves_max_breaks_cannot_be_kept() -> None:
+    ctx = context(replace(forced_break(), max_breaks=0))
+    maxsat.feasible(ctx, _later())
+    assert ctx.incumbent.verdict is SolveStatus.INFEASIBLE
 
 
 def test_local_search_removes_a_break_and_keeps_the_meetings() -> None:

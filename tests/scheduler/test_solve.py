@@ -116,6 +116,7 @@ def test_breaks_bound_is_zero_not_missing_when_only_the_weight_is_proven(
 
     # As on events too large for the exact break models: no break bound is ever computed.
     monkeypatch.setattr(solve_module, "EXACT_BREAKS_MAX_VARIABLES", 0)
+    monkeypatch.setattr(solve_module, "MAXSAT_MAX_VARIABLES", 0)
     schedule = solve(TINY, SolveParams(time_limit=2, workers=1))
     assert schedule.stats is not None
     assert schedule.stats.weight == schedule.stats.weight_bound  # the weight is proven
