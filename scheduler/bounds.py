@@ -40,6 +40,18 @@ def slot_classes(problem: Problem) -> list[list[int]]:
     return sorted(groups.values())
 
 
+@dataclass(frozen=True, slots=True)
+class ClassRow:
+    """One row of the slot-class model, kept so that its dual can be read: "at most
+    limit", or "exactly 1" for a required request; every coefficient is 1."""
+
+    kind: str  # "required", "request", "participant-class", "participant", "pool", "resource"
+    key: tuple[int, ...]  # (request,), (participant, class), (participant,), (class,), (k, c)
+    constraint: pywraplp.Constraint
+    limit: int
+    columns: tuple[int, ...]  # indices into the model's `choice`
+
+
 @dataclass(slots=True)
 class _ClassModel:
     """The slot-class relaxation on a pywraplp solver: continuous (LP) or integer (MIP).
@@ -54,6 +66,7 @@ class _ClassModel:
     classes: list[list[int]]
     choice: list[tuple[int, int, pywraplp.Variable]]  # (request, class, variable)
     feasible: bool  # False: a required request has no slot at all
+    rows: list[ClassRow]
 
     @classmethod
     def build(cls, problem: Problem, solver: pywraplp.Solver, *, integer: bool) -> _ClassModel:
@@ -67,6 +80,7 @@ class _ClassModel:
         choice: list[tuple[int, int, pywraplp.Variable]] = []
         objective = solver.Objective()
         feasible = True
+        rows: list[ClassRow] = []
         for req in problem.requests:
             chosen = []
             for c in sorted({class_of[s] for s in req.slots}):
@@ -84,22 +98,28 @@ class _ClassModel:
             if not chosen:
                 feasible = feasible and not req.required
                 continue
-            solver.Add(solver.Sum(chosen) == 1 if req.required else solver.Sum(chosen) <= 1)
+            held = solver.Sum(chosen)
+            row = solver.Add(held == 1) if req.required else solver.Add(held <= 1)
+            kind = "required" if req.required else "request"
+            rows.append(ClassRow(kind, (req.idx,), row, 1, tuple(v.index() for v in chosen)))
 
-        def cap(variables: list[pywraplp.Variable], limit: int) -> None:
+        def cap(
+            kind: str, key: tuple[int, ...], variables: list[pywraplp.Variable], limit: int
+        ) -> None:
             if len(variables) > limit:
-                solver.Add(solver.Sum(variables) <= limit)
+                row = solver.Add(solver.Sum(variables) <= limit)
+                rows.append(ClassRow(kind, key, row, limit, tuple(v.index() for v in variables)))
 
-        for (_who, c), variables in per_participant_class.items():
-            cap(variables, size[c])
+        for (who, c), variables in per_participant_class.items():
+            cap("participant-class", (who, c), variables, size[c])
         for who, variables in per_participant.items():
-            cap(variables, problem.max_meetings[who])
+            cap("participant", (who,), variables, problem.max_meetings[who])
         for c, variables in per_pool_class.items():
-            cap(variables, size[c] * problem.pooled_tables)
+            cap("pool", (c,), variables, size[c] * problem.pooled_tables)
         for (k, c), variables in per_resource_class.items():
-            cap(variables, size[c] * problem.resource_capacity[k])
+            cap("resource", (k, c), variables, size[c] * problem.resource_capacity[k])
         objective.SetMaximization()
-        return cls(solver=solver, classes=classes, choice=choice, feasible=feasible)
+        return cls(solver=solver, classes=classes, choice=choice, feasible=feasible, rows=rows)
 
 
 def weight_upper_bound(problem: Problem) -> WeightBound:
@@ -123,6 +143,66 @@ def weight_upper_bound(problem: Problem) -> WeightBound:
     lp_value = solver.Objective().Value()
     return WeightBound(
         value=math.floor(lp_value + LP_TOLERANCE), lp_value=lp_value, feasible=True, slot_classes=n
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DualRow:
+    kind: str  # as ClassRow.kind
+    key: tuple[int, ...]
+    limit: int
+    price: float  # the row's dual value: >= 0, free for "required"
+    columns: tuple[int, ...]  # indices into WeightDual.columns
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WeightDual:
+    """A dual solution of the slot-class LP, as a certificate about every schedule.
+
+    With prices y (>= 0 on "at most" rows) and reduced weights d = w - yA, every schedule's
+    class choice x (x[k] = 1 when request r is held in a slot of class c) weighs
+
+        w.x = bound - y.(b - Ax) - sum_{d>0} d (1 - x) - sum_{d<0} |d| x,
+
+    where bound = y.b + sum_{d>0} d >= any weight, and every term subtracted is >= 0. So a
+    schedule of weight W pays at most `bound - W` in those terms together: a column whose
+    |d| exceeds it is fixed, a row whose price exceeds it is tight, in every such schedule.
+    The identity holds for any prices, so rounding in the LP solver cannot make it wrong.
+    """
+
+    classes: list[list[int]]
+    columns: list[tuple[int, int]]  # (request, class)
+    reduced: list[float]  # d per column
+    rows: list[DualRow]
+    bound: float
+
+
+def weight_dual(problem: Problem) -> WeightDual | None:
+    """The slot-class LP's dual solution, or None when the LP is not solved to optimality."""
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    model = _ClassModel.build(problem, solver, integer=False)
+    if not model.feasible or not model.choice or solver.Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    reduced = [float(problem.requests[r].weight) for r, _, _ in model.choice]
+    rows = []
+    bound = 0.0
+    for row in model.rows:
+        price = row.constraint.dual_value()
+        if row.kind != "required":
+            price = max(0.0, price)
+        rows.append(
+            DualRow(kind=row.kind, key=row.key, limit=row.limit, price=price, columns=row.columns)
+        )
+        bound += price * row.limit
+        for k in row.columns:
+            reduced[k] -= price
+    bound += sum(d for d in reduced if d > 0)
+    return WeightDual(
+        classes=model.classes,
+        columns=[(r, c) for r, c, _ in model.choice],
+        reduced=reduced,
+        rows=rows,
+        bound=bound,
     )
 
 
