@@ -11,6 +11,8 @@ import resource
 import time
 from pathlib import Path
 
+from bench.shapes import SHAPES
+from bench.shapes import generate as generate_shape
 from scheduler.assignment import evaluate
 from scheduler.bounds import weight_upper_bound
 from scheduler.check import check_schedule
@@ -23,10 +25,13 @@ from scheduler.solve import Progress, SolveParams, solve
 
 
 def load(spec: str) -> Event:
-    """`dzn:PATH` or `sample:BUYERS:SUPPLIERS:DAYS:SEED`."""
+    """`dzn:PATH`, `sample:BUYERS:SUPPLIERS:DAYS:SEED` or `shape:NAME:SEED` (bench.shapes)."""
     kind, _, rest = spec.partition(":")
     if kind == "dzn":
         return read_dzn_file(Path(rest))
+    if kind == "shape":
+        name, _, shape_seed = rest.partition(":")
+        return generate_shape(SHAPES[name], int(shape_seed))
     buyers, suppliers, days, seed = (int(x) for x in rest.split(":"))
     return generate_event(SampleSpec(buyers=buyers, suppliers=suppliers, days=days, seed=seed))
 

@@ -1,7 +1,8 @@
 """Run the benchmarks and write the tables into docs/benchmarks.md.
 
-    .venv/bin/python -m bench.run                 # JAIR 2022 (20 x 30 s) + synthetic (60/120/300 s)
+    .venv/bin/python -m bench.run                 # JAIR 2022 (20 x 30 s) + synthetic + shapes
     .venv/bin/python -m bench.run --suite jair    # one suite
+    .venv/bin/python -m bench.run --suite shapes --seeds 1   # one-day events of other shapes
     .venv/bin/python -m bench.run --only forum-13 --no-write
 
 Each instance runs in a fresh process (bench.one) so that peak memory is its own.
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.paths import jair_dir
+from bench.shapes import SHAPES
 
 ROOT = Path(__file__).resolve().parents[1]
 JAIR = jair_dir()
@@ -39,6 +41,16 @@ SYNTHETIC = [
     ("synthetic-850", "150:700:2:1", 120.0),
     ("synthetic-3000", "500:2500:3:1", 300.0),
 ]
+
+
+# One-day events of other shapes (bench/shapes.py) beside the sample's own, 60 s each.
+SHAPED = [
+    ("synthetic-270", "sample:50:220:1:{seed}"),
+    *((n, f"shape:{n}:{{seed}}") for n in SHAPES),
+]
+SHAPES_TIME_LIMIT = 60.0
+# The issue's target on every shape: at most this many breaks per participant.
+SHAPES_BREAKS_TARGET = 0.1
 
 
 def run_one(spec: str, time_limit: float) -> dict[str, Any]:
@@ -105,6 +117,35 @@ def synthetic_rows(only: set[str] | None) -> list[str]:
     return rows
 
 
+def shapes_rows(only: set[str] | None, seeds: list[int]) -> list[str]:
+    rows = [
+        "| shape | seed | P | requests | slots | LP bound | weight | % of LP | breaks | "
+        "breaks / P | lower bound | lower bound / P | greedy breaks / P | status | checked | "
+        "s | peak MiB |",
+        "| --- " * 17 + "|",
+    ]
+    for name, spec in SHAPED:
+        if only and name not in only:
+            continue
+        for seed in seeds:
+            r = run_one(spec.format(seed=seed), SHAPES_TIME_LIMIT)
+            if "error" in r:
+                rows.append(f"| {name} | {seed} | error: {r['error']} |")
+                continue
+            p = r["participants"]
+            per = r["breaks"] / p
+            hit = "" if per <= SHAPES_BREAKS_TARGET else " ✗"
+            rows.append(
+                f"| {name} | {seed} | {p} | {r['requests']} | {r['slots']} | {r['lp_bound']} | "
+                f"{r['weight']} | {pct(r['weight'], r['lp_bound'])} | {r['breaks']} | "
+                f"{per:.3f}{hit} | {r['breaks_bound']} | {r['breaks_bound'] / p:.3f} | "
+                f"{r['greedy_breaks'] / p:.3f} | {r['status']} | "
+                f"{'yes' if r['valid'] else 'NO'} | {r['seconds']} | {r['peak_mib']} |"
+            )
+            print(rows[-1], flush=True)
+    return rows
+
+
 def write_section(name: str, command: str, rows: list[str]) -> None:
     begin, end = f"<!-- {name}: begin -->", f"<!-- {name}: end -->"
     text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{begin}\n{end}\n"
@@ -128,9 +169,10 @@ def write_section(name: str, command: str, rows: list[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--suite", choices=["jair", "synthetic", "all"], default="all")
+    parser.add_argument("--suite", choices=["jair", "synthetic", "shapes", "all"], default="all")
     parser.add_argument("--only", nargs="*", help="instance names")
     parser.add_argument("--jair-time-limit", type=float, default=30.0)
+    parser.add_argument("--seeds", type=int, nargs="*", default=[1, 2], help="shapes' seeds")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     only = set(args.only) if args.only else None
@@ -143,6 +185,10 @@ def main() -> None:
         rows = synthetic_rows(only)
         if not args.no_write:
             write_section("synthetic", command.strip(), rows)
+    if args.suite in ("shapes", "all"):
+        rows = shapes_rows(only, args.seeds)
+        if not args.no_write:
+            write_section("shapes", command.strip(), rows)
 
 
 if __name__ == "__main__":

@@ -46,6 +46,18 @@ def slot_classes(problem: Problem) -> list[list[int]]:
     return sorted(groups.values())
 
 
+@dataclass(frozen=True, slots=True)
+class ClassRow:
+    """One row of the slot-class model, kept so that its dual can be read: "at most
+    limit", or "exactly 1" for a required request; every coefficient is 1."""
+
+    kind: str  # "required", "request", "participant-class", "participant", "pool", "resource"
+    key: tuple[int, ...]  # (request,), (participant, class), (participant,), (class,), (k, c)
+    constraint: pywraplp.Constraint
+    limit: int
+    columns: tuple[int, ...]  # indices into the model's `choice`
+
+
 @dataclass(slots=True)
 class ClassModel:
     """The slot-class relaxation on a pywraplp solver: continuous (LP) or integer (MIP).
@@ -63,6 +75,7 @@ class ClassModel:
     # The capacity rows that can bind (a row with fewer variables than its limit is left
     # out), so that a caller may raise a limit and solve again (scheduler/advice).
     caps: dict[Cap, pywraplp.Constraint]
+    rows: list[ClassRow]
 
     @classmethod
     def build(cls, problem: Problem, solver: pywraplp.Solver, *, integer: bool) -> ClassModel:
@@ -76,6 +89,7 @@ class ClassModel:
         choice: list[tuple[int, int, pywraplp.Variable]] = []
         objective = solver.Objective()
         feasible = True
+        rows: list[ClassRow] = []
         for req in problem.requests:
             chosen = []
             for c in sorted({class_of[s] for s in req.slots}):
@@ -93,29 +107,38 @@ class ClassModel:
             if not chosen:
                 feasible = feasible and not req.required
                 continue
-            solver.Add(solver.Sum(chosen) == 1 if req.required else solver.Sum(chosen) <= 1)
+            held = solver.Sum(chosen)
+            row = solver.Add(held == 1) if req.required else solver.Add(held <= 1)
+            kind = "required" if req.required else "request"
+            rows.append(ClassRow(kind, (req.idx,), row, 1, tuple(v.index() for v in chosen)))
 
         caps: dict[Cap, pywraplp.Constraint] = {}
 
-        def cap(key: Cap, variables: list[pywraplp.Variable], limit: int) -> None:
+        def cap(
+            kind: str,
+            key: tuple[int, ...],
+            cap_key: Cap,
+            variables: list[pywraplp.Variable],
+            limit: int,
+        ) -> None:
             if len(variables) > limit:
-                caps[key] = solver.Add(solver.Sum(variables) <= limit)
+                row = solver.Add(solver.Sum(variables) <= limit)
+                caps[cap_key] = row
+                rows.append(ClassRow(kind, key, row, limit, tuple(v.index() for v in variables)))
 
         for (who, c), variables in per_participant_class.items():
-            cap((MEETINGS, who, c), variables, size[c])
+            cap("participant-class", (who, c), (MEETINGS, who, c), variables, size[c])
         for who, variables in per_participant.items():
-            cap((MAX_MEETINGS, who, -1), variables, problem.max_meetings[who])
+            limit = problem.max_meetings[who]
+            cap("participant", (who,), (MAX_MEETINGS, who, -1), variables, limit)
         for c, variables in per_pool_class.items():
-            cap((TABLES, -1, c), variables, size[c] * problem.pooled_tables)
+            cap("pool", (c,), (TABLES, -1, c), variables, size[c] * problem.pooled_tables)
         for (k, c), variables in per_resource_class.items():
-            cap((RESOURCE, k, c), variables, size[c] * problem.resource_capacity[k])
+            limit = size[c] * problem.resource_capacity[k]
+            cap("resource", (k, c), (RESOURCE, k, c), variables, limit)
         objective.SetMaximization()
         return cls(
-            solver=solver,
-            classes=classes,
-            choice=choice,
-            feasible=feasible,
-            caps=caps,
+            solver=solver, classes=classes, choice=choice, feasible=feasible, caps=caps, rows=rows
         )
 
 
@@ -140,6 +163,66 @@ def weight_upper_bound(problem: Problem) -> WeightBound:
     lp_value = solver.Objective().Value()
     return WeightBound(
         value=math.floor(lp_value + LP_TOLERANCE), lp_value=lp_value, feasible=True, slot_classes=n
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DualRow:
+    kind: str  # as ClassRow.kind
+    key: tuple[int, ...]
+    limit: int
+    price: float  # the row's dual value: >= 0, free for "required"
+    columns: tuple[int, ...]  # indices into WeightDual.columns
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WeightDual:
+    """A dual solution of the slot-class LP, as a certificate about every schedule.
+
+    With prices y (>= 0 on "at most" rows) and reduced weights d = w - yA, every schedule's
+    class choice x (x[k] = 1 when request r is held in a slot of class c) weighs
+
+        w.x = bound - y.(b - Ax) - sum_{d>0} d (1 - x) - sum_{d<0} |d| x,
+
+    where bound = y.b + sum_{d>0} d >= any weight, and every term subtracted is >= 0. So a
+    schedule of weight W pays at most `bound - W` in those terms together: a column whose
+    |d| exceeds it is fixed, a row whose price exceeds it is tight, in every such schedule.
+    The identity holds for any prices, so rounding in the LP solver cannot make it wrong.
+    """
+
+    classes: list[list[int]]
+    columns: list[tuple[int, int]]  # (request, class)
+    reduced: list[float]  # d per column
+    rows: list[DualRow]
+    bound: float
+
+
+def weight_dual(problem: Problem) -> WeightDual | None:
+    """The slot-class LP's dual solution, or None when the LP is not solved to optimality."""
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    model = ClassModel.build(problem, solver, integer=False)
+    if not model.feasible or not model.choice or solver.Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    reduced = [float(problem.requests[r].weight) for r, _, _ in model.choice]
+    rows = []
+    bound = 0.0
+    for row in model.rows:
+        price = row.constraint.dual_value()
+        if row.kind != "required":
+            price = max(0.0, price)
+        rows.append(
+            DualRow(kind=row.kind, key=row.key, limit=row.limit, price=price, columns=row.columns)
+        )
+        bound += price * row.limit
+        for k in row.columns:
+            reduced[k] -= price
+    bound += sum(d for d in reduced if d > 0)
+    return WeightDual(
+        classes=model.classes,
+        columns=[(r, c) for r, c, _ in model.choice],
+        reduced=reduced,
+        rows=rows,
+        bound=bound,
     )
 
 

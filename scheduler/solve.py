@@ -17,6 +17,7 @@ from scheduler.domain import Event, Schedule
 from scheduler.incumbent import Incumbent, Phase, Progress, ProgressCallback
 from scheduler.phases import (
     bound,
+    breaks_bound,
     exact_breaks,
     local_search,
     maxsat,
@@ -52,6 +53,9 @@ SAT_REPAIR_MAX_VARIABLES = 60_000
 SAT_REPAIR_SHARE = 0.3
 # The weight phase's full model runs until this share of the time limit has gone by.
 WEIGHT_PHASE_SHARE = 0.35
+# The per-participant breaks bound: at most this share of the time limit (it takes a second
+# or two on 250-participant events; what it has proven when cut short still counts).
+BREAKS_BOUND_BUDGET = Budget.lasting(0.1, at_least=1.0)
 # A quick descent of the local search between phases.
 QUICK_DESCENT = Budget.lasting(0.05, at_least=1.0)
 
@@ -106,6 +110,10 @@ def _full_weight_pays(ctx: Context) -> bool:
     return not ctx.incumbent.weight_proven and ctx.n_variables <= FULL_MODEL_MAX_VARIABLES
 
 
+def _weight_proven(ctx: Context) -> bool:
+    return ctx.incumbent.weight_proven
+
+
 def _exact_breaks_fit(ctx: Context) -> bool:
     return ctx.n_variables <= EXACT_BREAKS_MAX_VARIABLES
 
@@ -157,6 +165,11 @@ PLAN: tuple[Stage, ...] = (
             Step(Phase.WEIGHT, weight.full_model, Budget.by(WEIGHT_PHASE_SHARE)),
             Step(Phase.LOCAL_SEARCH, local_search.descent, QUICK_DESCENT),
         ),
+    ),
+    Stage(
+        "breaks bound",
+        _weight_proven,
+        (Step(Phase.BREAKS_BOUND, breaks_bound.run, BREAKS_BOUND_BUDGET),),
     ),
     Stage(
         "exact breaks",
