@@ -109,15 +109,12 @@ def test_organiser_flow(live_server: str, tmp_path: Path) -> None:
         expect(page.locator("#sum-meetings")).to_have_text("5")
         shot(page, "review")
 
-        # grid, then move a meeting to the last slot at the last table
+        # grid, then pin a meeting where it is
         page.click("text=Master grid")
         expect(page.locator("#grid")).to_be_visible()
         shot(page, "grid")
         page.locator("#grid td.meeting a").first.click()
-        options = page.locator("select[name=start] option")
-        page.select_option("select[name=start]", options.last.get_attribute("value"))
-        page.select_option("select[name=table]", "T003")
-        page.click("text=Move and pin")
+        page.click("text=Pin where it is")
         expect(page.locator("#grid td.pinned")).to_have_count(1)
 
         # publish
