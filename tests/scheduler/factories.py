@@ -134,3 +134,26 @@ def greedy_schedule(ev: Event) -> Schedule:
     result = check_schedule(ev, schedule)
     assert result.ok, result.violations
     return schedule
+
+
+# Two tiny events with known fewest breaks, shared by the tests of every breaks engine.
+def forced_break() -> Event:
+    """A meets B only in slot 0 and C only in slot 2 (both required): one break at best."""
+    return event(
+        ["A", person("B", available=("s0",)), person("C", available=("s2",))],
+        [request("R1", "A", "B", required=True), request("R2", "A", "C", required=True)],
+        sessions=(session("s0", 1), session("s1", 1, start_slot=1), session("s2", 1, start_slot=2)),
+    )
+
+
+def fillable_gap() -> Event:
+    """A meets B in slot 0 only, C in slot 1 or 3, D anywhere: 0 breaks with C at 1, D at 2."""
+    return event(
+        ["A", person("B", available=("s0",)), person("C", available=("s1", "s3")), "D"],
+        [
+            request("R1", "A", "B", required=True),
+            request("R2", "A", "C", required=True),
+            request("R3", "A", "D", required=True),
+        ],
+        sessions=tuple(session(f"s{i}", 1, start_slot=i) for i in range(4)),
+    )
