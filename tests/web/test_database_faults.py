@@ -111,8 +111,8 @@ def test_an_import_onto_a_full_disk_saves_nothing_and_works_once_there_is_room(
 ) -> None:
     app = _app(f"sqlite:///{small_disk / 'ketnoi.db'}", tmp_path)
     with Session(app.state.engine) as session:
-        event_id = import_event_json(session, json.loads(TINY_SAMPLE.read_text())).id
         create_organiser(session, ORGANISER_EMAIL, ORGANISER_PASSWORD)
+        event_id = import_event_json(session, json.loads(TINY_SAMPLE.read_text())).id
     before = _people(app)
     header = "participant_id,name,email,organisation_id,organisation_name,role\n"
     rows = "".join(

@@ -17,7 +17,7 @@ import time
 import traceback
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 PROGRESS_EVERY = 0.4  # seconds between progress writes / cancel checks
 TIME_LIMIT_MIN, TIME_LIMIT_MAX = 1.0, 3600.0  # seconds an organiser may give one solve
 UNQUEUED_AFTER = 60.0  # seconds a job may wait for its queue entry before it is failed
-OUTCOME_TRIES, OUTCOME_RETRY_SECONDS = 60, 2.0  # storing a result waits up to two minutes
+DB_TRIES, DB_RETRY_SECONDS = 60, 2.0  # each database step of a job waits up to two minutes
 
 
 class Launcher(Protocol):
@@ -204,7 +204,7 @@ def run_job(database_url: str, job_id: int, *, parent_pid: int | None = None) ->
     engine = make_engine(database_url)
     try:
         with Session(engine) as session:
-            attempt = _claim(session, job_id)
+            attempt = _retrying(session, lambda: _claim(session, job_id))
         if attempt is None:
             return
         try:
@@ -213,8 +213,11 @@ def run_job(database_url: str, job_id: int, *, parent_pid: int | None = None) ->
         except Exception as error:  # report every failure on the job row, never lose it
             log.exception("solve job %s failed", job_id)
             detail = "".join(traceback.format_exception_only(error)).strip()
+            failure = Msg("solve.failed", e=detail)
             with Session(engine) as session:
-                _finish(session, job_id, attempt, JobState.FAILED, Msg("solve.failed", e=detail))
+                _retrying(
+                    session, lambda: _finish(session, job_id, attempt, JobState.FAILED, failure)
+                )
     finally:
         engine.dispose()
 
@@ -249,15 +252,7 @@ def _claim(session: Session, job_id: int) -> int | None:
 
 
 def _run(session: Session, job_id: int, attempt: int, parent_pid: int | None) -> None:
-    job = session.get(m.SolveJob, job_id)
-    assert job is not None  # claimed just now
-    params: dict[str, Any] = dict(job.params)
-    base_id = params.get("base_version_id")
-    base = session.get(m.ScheduleVersion, base_id) if base_id else None
-    pins = pins_of(session, base) if base is not None else {}
-    event = mapper.event_of(session, job.event_id, for_solver=True, fixed=pins)
-    previous = mapper.schedule_of(session, base, event) if base is not None else None
-    session.commit()  # no transaction held open through the solve
+    params, pins, event, previous = _retrying(session, lambda: _load(session, job_id))
     last = [0.0]
     stop = [False]
 
@@ -288,18 +283,37 @@ def _run(session: Session, job_id: int, attempt: int, parent_pid: int | None) ->
     _retrying(session, lambda: _store(session, job_id, attempt, parent_pid, event, schedule, pins))
 
 
-def _retrying(session: Session, write: Callable[[], None]) -> None:
-    """Write the outcome of a solve, waiting out a database that is restarting: minutes of
-    solving are not thrown away for a connection that drops at the wrong moment."""
-    for _ in range(OUTCOME_TRIES - 1):
+def _load(
+    session: Session, job_id: int
+) -> tuple[dict[str, Any], dict[str, Any], Event, Schedule | None]:
+    """The job's parameters, pinned meetings, event and the version it starts from."""
+    job = session.get(m.SolveJob, job_id)
+    assert job is not None  # claimed just now
+    params: dict[str, Any] = dict(job.params)
+    base_id = params.get("base_version_id")
+    base = session.get(m.ScheduleVersion, base_id) if base_id else None
+    pins = pins_of(session, base) if base is not None else {}
+    event = mapper.event_of(session, job.event_id, for_solver=True, fixed=pins)
+    previous = mapper.schedule_of(session, base, event) if base is not None else None
+    session.commit()  # no transaction held open through the solve
+    return params, pins, event, previous
+
+
+T = TypeVar("T")
+
+
+def _retrying(session: Session, step: Callable[[], T]) -> T:
+    """Run one database step of a job, waiting out a database that is restarting: a job is
+    not lost, nor minutes of solving thrown away, for a connection that drops at the wrong
+    moment."""
+    for _ in range(DB_TRIES - 1):
         try:
-            write()
-            return
+            return step()
         except OperationalError:
-            log.warning("database unavailable while storing a solve; trying again")
+            log.warning("database unavailable during a solve job; trying again")
             session.rollback()
-            time.sleep(OUTCOME_RETRY_SECONDS)
-    write()
+            time.sleep(DB_RETRY_SECONDS)
+    return step()
 
 
 def _store(
