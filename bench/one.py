@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bench.shapes import SHAPES
 from bench.shapes import generate as generate_shape
+from bench.variants import load as load_variant
 from scheduler.assignment import evaluate
 from scheduler.bounds import weight_upper_bound
 from scheduler.check import check_schedule
@@ -25,10 +26,14 @@ from scheduler.solve import Progress, SolveParams, solve
 
 
 def load(spec: str) -> Event:
-    """`dzn:PATH`, `sample:BUYERS:SUPPLIERS:DAYS:SEED` or `shape:NAME:SEED` (bench.shapes)."""
+    """`dzn:PATH`, `sample:BUYERS:SUPPLIERS:DAYS:SEED`, `shape:NAME:SEED` (bench.shapes) or
+    `variant:INSTANCE:KIND` (bench.variants)."""
     kind, _, rest = spec.partition(":")
     if kind == "dzn":
         return read_dzn_file(Path(rest))
+    if kind == "variant":
+        instance, _, variant_kind = rest.partition(":")
+        return load_variant(instance, variant_kind)
     if kind == "shape":
         name, _, shape_seed = rest.partition(":")
         return generate_shape(SHAPES[name], int(shape_seed))
@@ -83,6 +88,7 @@ def main() -> None:
                 "breaks_bound": stats.breaks_bound,
                 "idle": stats.participants_without_meeting,
                 "status": str(stats.status),
+                "message": stats.message,
                 "valid": result.ok,
                 "seconds": round(seconds, 1),
                 "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.run                 # JAIR 2022 (20 x 30 s) + synthetic + shapes
     .venv/bin/python -m bench.run --suite jair    # one suite
+    .venv/bin/python -m bench.run --suite variants   # crafted variants of the JAIR instances
     .venv/bin/python -m bench.run --suite shapes --seeds 1   # one-day events of other shapes
     .venv/bin/python -m bench.run --only forum-13 --no-write
 
@@ -21,6 +22,7 @@ from typing import Any
 
 from bench.paths import jair_dir
 from bench.shapes import SHAPES
+from bench.variants import KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 JAIR = jair_dir()
@@ -51,6 +53,22 @@ SHAPED = [
 SHAPES_TIME_LIMIT = 60.0
 # The issue's target on every shape: at most this many breaks per participant.
 SHAPES_BREAKS_TARGET = 0.1
+
+
+# Crafted variants (bench/variants.py): one kind per instance, the kinds taken in turn over
+# the 20 instances (`--all-variants`: every kind of every instance), 60 s each; each must end
+# proven optimal or proven infeasible.
+VARIANTS_TIME_LIMIT = 60.0
+
+
+def variant_specs(all_kinds: bool) -> list[tuple[str, str]]:
+    kinds = list(KINDS)
+    return [
+        (name, kind)
+        for n, name in enumerate(JAIR_OPTIMUM)
+        for k, kind in enumerate(kinds)
+        if all_kinds or k == n % len(kinds)
+    ]
 
 
 def run_one(spec: str, time_limit: float) -> dict[str, Any]:
@@ -146,6 +164,31 @@ def shapes_rows(only: set[str] | None, seeds: list[int]) -> list[str]:
     return rows
 
 
+def variants_rows(only: set[str] | None, all_kinds: bool) -> list[str]:
+    rows = [
+        "| instance | variant | P | M | status | breaks | lower bound | checked | s | why |",
+        "| --- " * 10 + "|",
+    ]
+    for name, kind in variant_specs(all_kinds):
+        if only and name not in only:
+            continue
+        r = run_one(f"variant:{name}:{kind}", VARIANTS_TIME_LIMIT)
+        if "error" in r:
+            rows.append(f"| {name} | {kind} | error: {r['error']} |")
+            continue
+        infeasible = r["status"] == "infeasible"
+        hit = "" if r["status"] in ("optimal", "infeasible") else " ✗"
+        rows.append(
+            f"| {name} | {kind} | {r['participants']} | {r['requests']} | "
+            f"{r['status']}{hit} | {'-' if infeasible else r['breaks']} | "
+            f"{'-' if infeasible else r['breaks_bound']} | "
+            f"{'-' if infeasible else ('yes' if r['valid'] else 'NO')} | {r['seconds']} | "
+            f"{(r.get('message') or '').replace('|', '/')[:120]} |"
+        )
+        print(rows[-1], flush=True)
+    return rows
+
+
 def write_section(name: str, command: str, rows: list[str]) -> None:
     begin, end = f"<!-- {name}: begin -->", f"<!-- {name}: end -->"
     text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{begin}\n{end}\n"
@@ -169,10 +212,13 @@ def write_section(name: str, command: str, rows: list[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--suite", choices=["jair", "synthetic", "shapes", "all"], default="all")
+    parser.add_argument(
+        "--suite", choices=["jair", "variants", "synthetic", "shapes", "all"], default="all"
+    )
     parser.add_argument("--only", nargs="*", help="instance names")
     parser.add_argument("--jair-time-limit", type=float, default=30.0)
     parser.add_argument("--seeds", type=int, nargs="*", default=[1, 2], help="shapes' seeds")
+    parser.add_argument("--all-variants", action="store_true", help="every kind of each")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     only = set(args.only) if args.only else None
@@ -181,6 +227,10 @@ def main() -> None:
         rows = jair_rows(only, args.jair_time_limit)
         if not args.no_write:
             write_section("jair", command.strip(), rows)
+    if args.suite in ("variants", "all"):
+        rows = variants_rows(only, args.all_variants)
+        if not args.no_write:
+            write_section("variants", command.strip(), rows)
     if args.suite in ("synthetic", "all"):
         rows = synthetic_rows(only)
         if not args.no_write:
