@@ -22,9 +22,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.one import load
 from bench.paths import jair_dir
 from scheduler.assignment import empty, evaluate, merge
-from scheduler.dzn import read_dzn_file
 from scheduler.maxsat.child import solve_job
 from scheduler.maxsat.job import Config, EncodingOptions, Job
 from scheduler.phases.result import check_slots
@@ -46,17 +46,23 @@ CONFIGS: dict[str, Config] = {
 DEFAULT = ("glucose4/imp1", "glucose4/imp1+imp2", "cadical195/imp1", "cadical195/imp1+imp2")
 
 
-def instances(variants: bool) -> list[tuple[str, Path]]:
-    return [(p.name.removesuffix(".original.dzn"), p) for p in sorted(jair_dir().glob("*.dzn"))]
+def instances(variants: bool) -> list[tuple[str, str]]:
+    """(name, bench.one spec) of the 20 originals, or of the variants suite of bench.run."""
+    if variants:
+        from bench.run import variant_specs
+
+        return [(f"{name}.{kind}", f"variant:{name}:{kind}") for name, kind in variant_specs(False)]
+    paths = sorted(jair_dir().glob("*.dzn"))
+    return [(p.name.removesuffix(".original.dzn"), f"dzn:{p}") for p in paths]
 
 
-def run_one(path: Path, config_name: str, cpu_seconds: int) -> dict[str, Any]:
+def run_one(spec: str, config_name: str, cpu_seconds: int) -> dict[str, Any]:
     """One solve in a child process capped at cpu_seconds of CPU."""
 
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
 
-    command = [sys.executable, "-m", "bench.maxsat", "--one", str(path), config_name]
+    command = [sys.executable, "-m", "bench.maxsat", "--one", spec, config_name]
     started = time.monotonic()
     out = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, check=False, preexec_fn=cap
@@ -68,8 +74,8 @@ def run_one(path: Path, config_name: str, cpu_seconds: int) -> dict[str, Any]:
     return result
 
 
-def solve_one(path: Path, config_name: str) -> dict[str, Any]:
-    problem = compile_event(read_dzn_file(path))
+def solve_one(spec: str, config_name: str) -> dict[str, Any]:
+    problem = compile_event(load(spec))
     domains = {r.idx: r.slots for r in problem.requests if r.slots}
     job = Job(problem, domains, frozenset(), CONFIGS[config_name])
     messages: list[tuple[object, ...]] = []
@@ -125,7 +131,7 @@ def table(results: dict[str, dict[str, dict[str, Any]]], names: list[str]) -> li
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--one", nargs=2, metavar=("PATH", "CONFIG"), help=argparse.SUPPRESS)
+    parser.add_argument("--one", nargs=2, metavar=("SPEC", "CONFIG"), help=argparse.SUPPRESS)
     parser.add_argument("--configs", nargs="*", default=list(DEFAULT), choices=sorted(CONFIGS))
     parser.add_argument("--only", nargs="*", help="instance names")
     parser.add_argument("--cpu-limit", type=int, default=60, help="CPU seconds per run")
@@ -133,15 +139,15 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="into docs/benchmarks.md")
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(solve_one(Path(args.one[0]), args.one[1])))
+        print(json.dumps(solve_one(args.one[0], args.one[1])))
         return
     results: dict[str, dict[str, dict[str, Any]]] = {}
-    for name, path in instances(args.variants):
+    for name, spec in instances(args.variants):
         if args.only and name not in args.only:
             continue
         results[name] = {}
         for config in args.configs:
-            results[name][config] = run_one(path, config, args.cpu_limit)
+            results[name][config] = run_one(spec, config, args.cpu_limit)
             print(name, config, json.dumps(results[name][config]), flush=True)
     rows = table(results, args.configs)
     print("\n".join(rows))
@@ -149,7 +155,9 @@ def main() -> None:
         from bench.run import write_section
 
         section = "maxsat-variants" if args.variants else "maxsat"
-        write_section(section, "python -m bench.maxsat " + " ".join(sys.argv[1:]), rows)
+        command = "python -m bench.maxsat " + " ".join(sys.argv[1:])
+        setup = f"one RC2 process per run, at most {args.cpu_limit} CPU s"
+        write_section(section, command, rows, setup)
 
 
 if __name__ == "__main__":

@@ -189,7 +189,9 @@ def variants_rows(only: set[str] | None, all_kinds: bool) -> list[str]:
     return rows
 
 
-def write_section(name: str, command: str, rows: list[str]) -> None:
+def write_section(
+    name: str, command: str, rows: list[str], setup: str = "2 CP-SAT workers"
+) -> None:
     begin, end = f"<!-- {name}: begin -->", f"<!-- {name}: end -->"
     text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{begin}\n{end}\n"
     if begin not in text:
@@ -199,7 +201,7 @@ def write_section(name: str, command: str, rows: list[str]) -> None:
         [
             begin,
             f"Measured {stamp} on {platform.machine()} ({platform.python_version()}), "
-            f"2 CP-SAT workers, with `{command}`:",
+            f"{setup}, with `{command}`:",
             "",
             *rows,
             end,

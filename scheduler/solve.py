@@ -10,6 +10,7 @@ proven bounds; the result phase checks the final schedule independently.
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -45,7 +46,9 @@ EXACT_BREAKS_MAX_VARIABLES = 10_000
 SELECTION_MAX_VARIABLES = 400_000
 SELECTION_SHARE = 0.6
 # MaxSAT (scheduler/maxsat/) on the forced meetings of events up to this many (request,
-# slot) pairs, until this share of the time limit; beyond, it would only give bounds.
+# slot) pairs, beside a CP-SAT break search on the other worker, until this share of the
+# time limit; beyond that size it would only give bounds. It runs once a valid schedule
+# exists (after the repairs), so that the CP-SAT search has one to improve.
 MAXSAT_MAX_VARIABLES = 10_000
 MAXSAT_SHARE = 0.85
 # The SAT feasibility check before the CP-SAT repair: events up to this size, this share.
@@ -122,6 +125,18 @@ def _exact_breaks_too_big(ctx: Context) -> bool:
     return not _exact_breaks_fit(ctx)
 
 
+def _cpsat_breaks(ctx: Context, until: float) -> None:
+    """The CP-SAT break search of the "exact breaks" stage, in one call with one deadline."""
+
+    def share(x: float) -> float:
+        now = time.monotonic()
+        return now + x * max(0.0, until - now)
+
+    exact_breaks.full_lexicographic(ctx, share(0.25))
+    exact_breaks.probe_breaks(ctx, share(0.7))
+    neighbourhoods.improve(ctx, until)
+
+
 PLAN: tuple[Stage, ...] = (
     Stage(
         "start",
@@ -132,16 +147,16 @@ PLAN: tuple[Stage, ...] = (
         ),
     ),
     Stage(
-        "exact breaks, forced meetings",
-        _maxsat_on_forced,
-        (Step(Phase.EXACT_BREAKS, maxsat.minimise_forced, Budget.by(MAXSAT_SHARE)),),
-    ),
-    Stage(
         "repair by SAT",
         _sat_repair_pays,
         (Step(Phase.REPAIR, maxsat.feasible, Budget.by(SAT_REPAIR_SHARE)),),
     ),
     Stage("repair", _needs_repair, (Step(Phase.REPAIR, repair.run, mandatory=True),)),
+    Stage(
+        "exact breaks, forced meetings",
+        _maxsat_on_forced,
+        (Step(Phase.EXACT_BREAKS, maxsat.beside(_cpsat_breaks), Budget.by(MAXSAT_SHARE)),),
+    ),
     Stage(
         "fixed selection",
         _always,

@@ -10,13 +10,16 @@ meeting within max_breaks, or refutes it.
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 import time
+from collections.abc import Callable
 
 from scheduler.assignment import UNSCHEDULED, empty, merge
 from scheduler.incumbent import Phase
 from scheduler.maxsat.conflict import describe
 from scheduler.maxsat.engine import EngineResult, Outcome, run_engine
-from scheduler.maxsat.job import Config
+from scheduler.maxsat.job import Config, EncodingOptions
 from scheduler.phases.context import Context
 from scheduler.phases.infeasible import give_up_required
 from scheduler.phases.result import check_slots
@@ -24,6 +27,9 @@ from scheduler.phases.result import check_slots
 # The portfolio, one worker process per configuration (docs/benchmarks.md has the
 # measurements that chose it). With one worker allowed, the first configuration alone.
 PORTFOLIO = (Config("glucose4"), Config("cadical195"))
+# The one configuration that runs beside the CP-SAT break search: the most instances proven
+# within 30 CPU seconds of the four compared in docs/benchmarks.md (`bench.maxsat`).
+BESIDE = Config("cadical195", EncodingOptions(slot_capacity=True))
 # Below this much time a worker process cannot even start and encode.
 MIN_SECONDS = 0.5
 
@@ -43,6 +49,67 @@ def minimise_forced(ctx: Context, until: float) -> None:
     """Every schedulable request held: the fewest breaks of any schedule, or a refutation."""
     if selection_forced(ctx):
         _minimise(ctx, until, list(ctx.schedulable), forced=True)
+
+
+PhaseFunction = Callable[[Context, float], None]
+
+
+def beside(search: PhaseFunction) -> PhaseFunction:
+    """`minimise_forced` with one MaxSAT worker while `search` (a CP-SAT break search) runs
+    on the other worker: each engine wins on instances where the other wanders (measured in
+    docs/benchmarks.md), and the first to prove the optimum ends both. With one worker, or
+    without a valid schedule to improve, MaxSAT alone."""
+
+    def run(ctx: Context, until: float) -> None:
+        if not selection_forced(ctx):
+            return
+        if ctx.params.workers < 2 or not ctx.incumbent.feasible():
+            _minimise(ctx, until, list(ctx.schedulable), forced=True)
+            return
+        _minimise_beside(ctx, until, search)
+
+    return run
+
+
+def _minimise_beside(ctx: Context, until: float, search: PhaseFunction) -> None:
+    inc = ctx.incumbent
+    if until - time.monotonic() < MIN_SECONDS:
+        return
+    answered, stop_engine = threading.Event(), threading.Event()
+    bounds: list[int] = []  # proven by the engine's thread; the incumbent is this thread's
+    results: list[EngineResult] = []
+    clock_stop = ctx.clock.should_stop
+
+    def engine() -> None:
+        try:
+            results.append(
+                run_engine(
+                    ctx.problem,
+                    {r: ctx.problem.requests[r].slots for r in ctx.schedulable},
+                    configs=(BESIDE,),
+                    until=until,
+                    should_stop=lambda: stop_engine.is_set() or clock_stop(),
+                    on_bound=bounds.append,
+                )
+            )
+        finally:
+            answered.set()
+
+    thread = threading.Thread(target=engine, name="maxsat", daemon=True)
+    thread.start()
+    params = ctx.params
+    ctx.clock.should_stop = lambda: answered.is_set() or clock_stop()
+    ctx.params = dataclasses.replace(params, workers=params.workers - 1)
+    try:
+        search(ctx, until)
+    finally:
+        ctx.clock.should_stop, ctx.params = clock_stop, params
+        stop_engine.set()
+        thread.join()
+    if bounds:
+        inc.raise_breaks_bound(max(bounds))
+    if results:
+        _settle(ctx, results[0], forced=True)
 
 
 def time_selection(ctx: Context, until: float) -> None:
@@ -73,6 +140,12 @@ def _minimise(ctx: Context, until: float, requests: list[int], *, forced: bool) 
         should_stop=ctx.clock.should_stop,
         on_bound=on_bound,
     )
+    _settle(ctx, result, forced=forced)
+
+
+def _settle(ctx: Context, result: EngineResult, *, forced: bool) -> None:
+    """Take the engine's answer: its schedule and what it proves."""
+    inc = ctx.incumbent
     if result.outcome is Outcome.OPTIMAL:
         slot_of = merge(empty(ctx.problem), result.slots)
         check_slots(ctx.problem, slot_of)

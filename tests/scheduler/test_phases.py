@@ -25,7 +25,7 @@ from scheduler.phases import (
     weight,
 )
 from scheduler.phases.budget import Budget
-from scheduler.phases.context import Clock
+from scheduler.phases.context import Clock, Context
 from scheduler.phases.result import InternalError, build_schedule
 from scheduler.solve import Stage, Step, run_plan
 from tests.scheduler.factories import (
@@ -154,6 +154,22 @@ def test_maxsat_proves_a_break_that_cannot_be_avoided() -> None:
     maxsat.minimise_forced(ctx, _later())
     assert (ctx.incumbent.score.breaks, ctx.incumbent.breaks_bound) == (1, 1)
     assert ctx.incumbent.optimal
+
+
+def test_maxsat_beside_a_search_gives_it_one_worker_and_stops_it_with_the_optimum() -> None:
+    ctx = context(fillable_gap(), seconds=60)
+    ctx.params = replace(ctx.params, workers=2)
+    start.run(ctx, _later())
+    workers_seen = []
+
+    def search(c: Context, until: float) -> None:  # runs until told to stop
+        workers_seen.append(c.params.workers)
+        while not c.clock.stopped():
+            time.sleep(0.01)
+
+    maxsat.beside(search)(ctx, ctx.clock.deadline)
+    assert ctx.clock.remaining() > 0  # stopped by the answer, not by the deadline
+    assert (workers_seen, ctx.params.workers, ctx.incumbent.optimal) == ([1], 2, True)
 
 
 def test_maxsat_refutes_required_meetings_beyond_max_breaks_and_says_why() -> None:
