@@ -4,8 +4,9 @@ fixed to a slot, precedences on 15 % and 25 % of the meetings.
 
 Every variant is drawn from a seed made of the instance's name and the variant's kind, so
 the same command always builds the same events. Fixed slots are drawn at random among those
-the meeting's session allows and its two participants have not already been given, so that a
-variant is not refuted by two fixed meetings of one person in the same slot; whether the
+the meeting's session allows, both participants attend and have not already been given, so
+that a variant is not refuted by a fixed slot someone cannot attend or two fixed meetings
+of one person in one slot; whether the
 rest still fits is for the solver to find out (some variants are infeasible, as in the
 paper). Precedences follow a random order of the meetings, so that they never form a cycle,
 and join meetings that share a participant (a buyer meets one supplier before another).
@@ -71,6 +72,14 @@ def _forbid(event: Event, share: float, rng: random.Random) -> tuple[Participant
 
 
 def _fix(event: Event, share: float, rng: random.Random) -> tuple[MeetingRequest, ...]:
+    people = event.participant_by_id()
+
+    def away(pid: str, s: int) -> bool:
+        slot, person = event.slots[s], people[pid]
+        if person.available is not None and slot.session_id not in person.available:
+            return True
+        return any(r.start < slot.end and slot.start < r.end for r in person.unavailable)
+
     taken: dict[str, set[int]] = defaultdict(set)  # participant -> slots given to it
     per_slot: dict[int, int] = defaultdict(int)  # fixed meetings per slot, at most the tables
     chosen = set(rng.sample(range(len(event.requests)), round(share * len(event.requests))))
@@ -84,6 +93,8 @@ def _fix(event: Event, share: float, rng: random.Random) -> tuple[MeetingRequest
             for s, slot in enumerate(event.slots)
             if (r.sessions is None or slot.session_id in r.sessions)
             and s not in taken[r.from_id] | taken[r.to_id]
+            and not away(r.from_id, s)
+            and not away(r.to_id, s)
             and per_slot[s] < len(event.tables)
         ]
         if not free:

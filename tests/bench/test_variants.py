@@ -36,6 +36,18 @@ def test_no_participant_gets_two_fixed_meetings_in_one_slot() -> None:
     assert max(taken.values()) == 1
 
 
+def test_no_meeting_is_fixed_where_one_of_its_participants_is_away() -> None:
+    event = load("forum-14", "fixed-40")  # forum-14 has forbidden slots of its own
+    people = event.participant_by_id()
+    assert not [
+        r.id
+        for r in event.requests
+        if r.fixed is not None
+        for person in r.pair
+        if any(u.start <= r.fixed < u.end for u in people[person].unavailable)
+    ]
+
+
 def test_precedences_join_meetings_of_one_participant() -> None:
     event = load("tic-13", "precedences-25")
     by_id = event.request_by_id()
