@@ -125,6 +125,9 @@ class Event:
     def request_by_id(self) -> dict[str, MeetingRequest]:
         return {r.id: r for r in self.requests}
 
+    def organisation_by_id(self) -> dict[str, Organisation]:
+        return {o.id: o for o in self.organisations}
+
     def slot_by_start(self) -> dict[datetime, Slot]:
         return {s.start: s for s in self.slots}
 

@@ -2,9 +2,10 @@
 
 Pure: stdlib and `icalendar` only. Times carry a TZID of the event's zone and the calendar holds
 the matching VTIMEZONE. A meeting's UID is derived from the event slug and the request id, so
-it is stable across schedule versions; SEQUENCE rises when a meeting moved (other slot or
+it is stable across schedule versions; SEQUENCE rises when a meeting moved (other time or
 table) or was dropped since the previous version, and a dropped meeting is sent with
-STATUS:CANCELLED.
+STATUS:CANCELLED. The previous version may belong to an earlier state of the event (a frozen
+release): meetings are then compared by their times, not by slot numbers.
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ class CalendarOptions:
     organiser_email: str | None = None
     organiser_name: str | None = None
     previous: Schedule | None = None  # the previously published version, if any
+    # The event `previous` was made for, when it is not the current one (sessions, names or
+    # requests may have changed since); its meetings are read against it.
+    previous_event: Event | None = None
     # SEQUENCE of each meeting (by request id) in the previous version; default 0
     previous_sequence: Mapping[str, int] = field(default_factory=dict)
     dtstamp: datetime | None = None  # default: now (UTC)
@@ -67,17 +71,34 @@ def meeting_uid(request_id: str, event_slug: str) -> str:
     return f"{request_id}@{event_slug}.ketnoi"
 
 
-def meeting_changes(schedule: Schedule, previous: Schedule | None) -> dict[str, Change]:
-    """Request id -> how its meeting changed from `previous` to `schedule`."""
+def meeting_changes(
+    schedule: Schedule,
+    previous: Schedule | None,
+    event: Event | None = None,
+    previous_event: Event | None = None,
+) -> dict[str, Change]:
+    """Request id -> how its meeting changed from `previous` to `schedule`.
+
+    With `event` (and `previous_event`, when `previous` was made for another state of the
+    event), a meeting moved if its start, end or table differ; without, if its slot number or
+    table differ."""
     old = {m.request_id: m for m in previous.meetings} if previous else {}
     new = {m.request_id: m for m in schedule.meetings}
+    before = previous_event or event
+
+    def place(meeting: Meeting, on: Event | None) -> tuple[object, ...]:
+        if on is None:
+            return (meeting.slot_idx, meeting.table_id)
+        slot = on.slots[meeting.slot_idx]
+        return (slot.start, slot.end, meeting.table_id)
+
     changes: dict[str, Change] = {}
     for rid in sorted(old.keys() | new.keys()):
         if rid not in old:
             changes[rid] = Change.ADDED
         elif rid not in new:
             changes[rid] = Change.DROPPED
-        elif (old[rid].slot_idx, old[rid].table_id) != (new[rid].slot_idx, new[rid].table_id):
+        elif place(old[rid], before) != place(new[rid], event):
             changes[rid] = Change.MOVED
         else:
             changes[rid] = Change.UNCHANGED
@@ -85,11 +106,15 @@ def meeting_changes(schedule: Schedule, previous: Schedule | None) -> dict[str, 
 
 
 def sequences(
-    schedule: Schedule, previous: Schedule | None, previous_sequence: Mapping[str, int]
+    schedule: Schedule,
+    previous: Schedule | None,
+    previous_sequence: Mapping[str, int],
+    event: Event | None = None,
+    previous_event: Event | None = None,
 ) -> dict[str, int]:
     """SEQUENCE per request id: previous value, plus one if the meeting moved or was dropped."""
     out: dict[str, int] = {}
-    for rid, change in meeting_changes(schedule, previous).items():
+    for rid, change in meeting_changes(schedule, previous, event, previous_event).items():
         base = previous_sequence.get(rid, 0)
         out[rid] = base + 1 if change in (Change.MOVED, Change.DROPPED) else base
     return out
@@ -120,7 +145,8 @@ def participant_calendar(
         builder.add(meeting, cancelled=False)
     if options.previous is not None:
         current = {m.request_id for m in schedule.meetings}
-        for meeting in participant_meetings(event, options.previous, participant_id):
+        before = options.previous_event or event
+        for meeting in participant_meetings(before, options.previous, participant_id):
             if meeting.request_id not in current:
                 builder.add(meeting, cancelled=True)
     return builder.to_ical(method)
@@ -150,6 +176,22 @@ def meeting_calendar(
     raise KeyError(request_id)
 
 
+class _Index:
+    """One event's requests, people and organisations by id, built once per calendar."""
+
+    def __init__(self, event: Event) -> None:
+        self.requests = event.request_by_id()
+        self.people = event.participant_by_id()
+        self.orgs = {o.id: o for o in event.organisations}
+
+    def label(self, p: Participant | None, fallback: str) -> str:
+        if p is None:
+            return fallback
+        org = self.orgs.get(p.organisation or "")
+        name = p.name or p.id
+        return f"{name} ({org.name})" if org else name
+
+
 class _Builder:
     """Collects VEVENTs for one calendar object."""
 
@@ -158,10 +200,11 @@ class _Builder:
         self.options = options
         self.zone = ZoneInfo(event.timezone)
         self.slug = options.event_slug or slugify(event.name)
-        self.requests = event.request_by_id()
-        self.people = event.participant_by_id()
-        self.orgs = {o.id: o for o in event.organisations}
-        self.seq = sequences(schedule, options.previous, options.previous_sequence)
+        self.before = options.previous_event or event  # what cancelled meetings belong to
+        self.index = {id(on): _Index(on) for on in (event, self.before)}
+        self.seq = sequences(
+            schedule, options.previous, options.previous_sequence, event, options.previous_event
+        )
         self.stamp = (options.dtstamp or datetime.now(UTC)).astimezone(UTC)
         self.cal = icalendar.Calendar()
         self.cal.add("prodid", PRODID)
@@ -170,17 +213,13 @@ class _Builder:
         self.cal.add("x-wr-calname", event.name)
         self.cal.add("x-wr-timezone", event.timezone)
 
-    def _label(self, p: Participant | None, fallback: str) -> str:
-        if p is None:
-            return fallback
-        org = self.orgs.get(p.organisation or "")
-        name = p.name or p.id
-        return f"{name} ({org.name})" if org else name
-
     def add(self, meeting: Meeting, *, cancelled: bool) -> None:
-        request = self.requests[meeting.request_id]
-        slot = self.event.slots[meeting.slot_idx]
-        a, b = self.people.get(request.from_id), self.people.get(request.to_id)
+        """Add a placed meeting, or (cancelled) one of the previous version's."""
+        on = self.before if cancelled else self.event
+        index = self.index[id(on)]
+        request = index.requests[meeting.request_id]
+        slot = on.slots[meeting.slot_idx]
+        a, b = index.people.get(request.from_id), index.people.get(request.to_id)
         ev = icalendar.Event()
         ev.add("uid", meeting_uid(meeting.request_id, self.slug))
         ev.add("dtstamp", self.stamp)
@@ -189,7 +228,7 @@ class _Builder:
         ev.add("sequence", self.seq.get(meeting.request_id, 0))
         ev.add("status", "CANCELLED" if cancelled else "CONFIRMED")
         ev.add("transp", "OPAQUE")
-        left, right = self._label(a, request.from_id), self._label(b, request.to_id)
+        left, right = index.label(a, request.from_id), index.label(b, request.to_id)
         ev.add("summary", f"{left} – {right}")
         ev.add("description", f"{self.event.name}: {left} – {right}")
         table = f"{self.options.table_label} {meeting.table_id}"
@@ -201,7 +240,7 @@ class _Builder:
         for person in (a, b):
             if person is not None and person.email:
                 attendee = icalendar.vCalAddress(f"mailto:{person.email}")
-                attendee.params["cn"] = self._label(person, person.id)
+                attendee.params["cn"] = index.label(person, person.id)
                 attendee.params["role"] = "REQ-PARTICIPANT"
                 attendee.params["partstat"] = "ACCEPTED"
                 ev.add("attendee", attendee)

@@ -57,14 +57,17 @@ def load_tiny(app: FastAPI, venue: str = "") -> int:
 
 
 def publish(app: FastAPI, session: Session, version: m.ScheduleVersion) -> None:
-    """Publish a version as the app does (mail to the app's outbox folder)."""
-    from web.mailing import MailPostman
+    """Publish a version as the app does, and deliver its mail (to the app's mail folder)."""
+    from web.courier import deliver_due, retry_of
+    from web.mail import Mailer
+    from web.mailing import OutboxPostman
     from web.usecases import publishing
     from web.usecases.notifications import Links
 
     settings = app.state.settings
     links = Links(base_url=settings.base_url, secret=settings.get_secret_key())
-    publishing.publish(session, version, MailPostman.from_settings(settings), links)
+    publishing.publish(session, version, OutboxPostman(session), links)
+    deliver_due(app.state.engine, Mailer.from_settings(settings), retry_of(settings))
 
 
 @pytest.fixture(scope="session")
@@ -184,14 +187,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def make_app(
     request: pytest.FixtureRequest, database_url: str, tmp_path: Path
-) -> Callable[..., FastAPI]:
-    """Apps on the test's database; on PostgreSQL a worker runs their solves, as in production."""
+) -> Iterator[Callable[..., FastAPI]]:
+    """Apps on the test's database; on PostgreSQL a worker runs their solves, as in production.
+    Their mail couriers stop with the test (one left running would send the next test's mail)."""
     from web.app import create_app
     from web.jobqueue import is_postgresql
     from web.settings import Settings
 
     if is_postgresql(database_url):
         request.getfixturevalue("pg_worker")
+    made: list[FastAPI] = []
 
     def factory(**overrides: object) -> FastAPI:
         values: dict[str, object] = {
@@ -201,9 +206,12 @@ def make_app(
             "solve_workers": 1,
         }
         values.update(overrides)
-        return create_app(Settings(**values))  # type: ignore[arg-type]
+        made.append(create_app(Settings(**values)))  # type: ignore[arg-type]
+        return made[-1]
 
-    return factory
+    yield factory
+    for app in made:
+        app.state.courier.stop()
 
 
 @pytest.fixture

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from sqlmodel import Session
 from starlette.middleware.sessions import SessionMiddleware
 
 from web import api, organiser, portal
+from web.courier import Courier
 from web.db import make_engine, migrate
 from web.http import errors, language
 from web.http.headers import SecurityHeaders
@@ -18,6 +22,7 @@ from web.http.templating import make_environment
 from web.i18n import LocaleMiddleware
 from web.jobqueue import make_launcher
 from web.settings import Settings, get_settings
+from web.usecases import releases
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -28,7 +33,15 @@ SWAGGER_DIST = NODE_MODULES / "swagger-ui-dist"
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.courier.kick()  # mail a crash or a restart left in the outbox
+        yield
+        app.state.courier.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="ketnoi",
         summary="Organiser app and JSON API of the ketnoi B2B meeting scheduler",
         docs_url=None,  # web.api.docs: Swagger UI from local files, allowed by the CSP
@@ -38,6 +51,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     migrate(app.state.engine)
+    with Session(app.state.engine) as db:
+        releases.backfill(db)
+    app.state.courier = Courier.from_settings(app.state.engine, settings)
     app.state.jinja = make_environment()
     app.state.launcher = make_launcher(settings, app.state.engine)
     engine, window = app.state.engine, settings.login_window_seconds

@@ -1,7 +1,11 @@
-"""The app's postman: each notice as an e-mail in the recipient's language, sent at once.
+"""The app's postmen: each notice as an e-mail in the recipient's language.
 
 `web.usecases.notifications` decides who is told what; this module only words it (gettext,
-dates in the event's zone) and hands it to the `Mailer` (SMTP, or .eml files offline).
+dates in the event's zone). `MailPostman` hands it to the `Mailer` at once (SMTP, or .eml
+files offline): for what one person waits for, a sign-in link or an invitation.
+`OutboxPostman` writes it to the outbox in the caller's transaction, for `web.courier` to
+send after commit: for what a publish or a bulk send decides, so that neither waits for
+the mail server and a refusal loses nothing.
 """
 
 from __future__ import annotations
@@ -10,12 +14,15 @@ import logging
 from dataclasses import dataclass
 from email.message import EmailMessage
 
+from sqlmodel import Session
+
 from scheduler.ical import Change
 from web import messages
 from web.i18n import _, format_datetime, use_locale
 from web.mail import Attachment, Mailer, MailError, build_message
 from web.models import Participant
 from web.settings import Settings
+from web.usecases import outbox
 from web.usecases.notifications import ChangeNotice, InvitationNotice, LinkNotice, Notice
 
 log = logging.getLogger(__name__)
@@ -60,6 +67,37 @@ class MailPostman:
         except MailError as exc:
             log.warning("sign-in link to an organiser not sent: %s", exc)
             return False
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxPostman:
+    db: Session
+
+    def table_word(self, person: Participant) -> str:
+        with use_locale(person.locale):
+            return _("Table")
+
+    def deliver(self, notice: Notice) -> bool:
+        """Write one notice to the outbox (not committed); False (logged) if it could not
+        be built (an address or header stored before they were checked)."""
+        try:
+            message = _mail(notice)
+        except ValueError as exc:
+            log.warning("mail not written to the outbox: %s", exc)
+            return False
+        if isinstance(notice, InvitationNotice):
+            outbox.enqueue(self.db, message, kind="invitation")
+            return True
+        release = notice.release_id if isinstance(notice, ChangeNotice) else None
+        outbox.enqueue(
+            self.db,
+            message,
+            kind="change" if isinstance(notice, ChangeNotice) else "link",
+            event_id=notice.person.event_id,
+            participant_id=notice.person.id,
+            release_id=release,
+        )
         return True
 
 

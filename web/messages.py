@@ -160,6 +160,11 @@ CATALOGUE: dict[str, str] = {
     # versions
     "version.not_found": N_("No such schedule version."),
     "version.copy_of": N_("copy of version {n}"),
+    "release.outdated": N_(
+        "The set-up changed since this version was made: {n} of its meetings are at times or "
+        "for requests the event no longer has. Solve again, or copy and edit the version."
+    ),
+    "outbox.not_found": N_("No such message in the outbox."),
     "meeting.not_found": N_("No such meeting."),
     "export.unknown_format": N_("Unknown export format."),
     "move.not_a_slot": N_("{t} is not the start of a slot."),

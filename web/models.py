@@ -227,6 +227,55 @@ class SolveJob(SQLModel, table=True):
     version_id: int | None = _fk("schedule_version.id", ondelete="SET NULL", nullable=True)
 
 
+class Release(SQLModel, table=True):
+    """What one publish showed participants, frozen: the schedule with everything an agenda,
+    an .ics file or the feed shows (names, organisations, times, tables, venue, time zone).
+
+    `document` holds `{"event": b2b-event/1, "schedule": b2b-schedule/1, "venue",
+    "organiser_email", "organiser_name", "slug", "sequence": {request id: SEQUENCE}}`, the
+    event as it was at publish time; nothing edited later changes it. `number` counts the
+    event's releases from 1; the newest is the published one.
+    """
+
+    __table_args__ = (UniqueConstraint("event_id", "number", name="release_event_number"),)
+    id: int = Field(default=None, primary_key=True)  # set by the database on insert
+    event_id: int = _fk("event.id")
+    number: int
+    version_id: int | None = _fk("schedule_version.id", ondelete="SET NULL", nullable=True)
+    published_at: NaiveDatetime = Field(default_factory=utcnow)
+    document: dict[str, Any] = _json({})
+
+
+class MailState(enum.StrEnum):
+    PENDING = "pending"  # waits for its next attempt
+    SENDING = "sending"  # claimed by one sender
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the last attempt; an organiser may resend it
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One e-mail written in the transaction that decided it, delivered after commit by a
+    sender (`web.courier`), which claims it first so that no two senders send it."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("outbox_due", "state", "next_attempt_at"),)
+    id: int = Field(default=None, primary_key=True)  # set by the database on insert
+    event_id: int | None = _fk("event.id", nullable=True)
+    release_id: int | None = _fk("release.id", ondelete="SET NULL", nullable=True)
+    participant_id: int | None = _fk("participant.id", ondelete="SET NULL", nullable=True)
+    kind: str  # "change" (a release's changes) | "link" (a sign-in link)
+    recipient: str
+    subject: str
+    message: str  # the whole RFC 5322 message, as sent
+    state: str = MailState.PENDING.value  # a MailState
+    attempts: int = 0
+    next_attempt_at: NaiveDatetime = Field(default_factory=utcnow)
+    claimed_at: NaiveDatetime | None = None
+    last_error: str | None = None
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    sent_at: NaiveDatetime | None = None
+
+
 class Organiser(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)  # set by the database on insert
     email: str = Field(unique=True, index=True)

@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     # `worker_stalled_seconds` is taken as dead and its solve retried once, then failed.
     worker_heartbeat_seconds: float = 10.0
     worker_stalled_seconds: float = 30.0
+    # The mail outbox: first retry after `mail_retry_seconds`, doubling up to the maximum,
+    # failed after `mail_attempts`; senders look for due mail every `mail_poll_seconds`.
+    mail_retry_seconds: float = 30.0
+    mail_retry_max_seconds: float = 3600.0
+    mail_attempts: int = 8
+    mail_poll_seconds: float = 30.0
     page_size: int = 25
     catalogue_page_size: int = 12  # cards per page of the participants' catalogue
     secure_cookies: bool = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -186,3 +187,38 @@ def test_dtstamp_defaults_to_now_utc() -> None:
     stamp = e1.decoded("dtstamp")
     assert stamp.tzinfo is not None
     assert abs((datetime.now(UTC) - stamp).total_seconds()) < 60
+
+
+def _later_event_without_r3() -> Event:
+    """The event an hour later, with r3 (and its participant s3) gone."""
+    event = _event()
+    return replace(
+        event,
+        sessions=(
+            Session(id="am", start=datetime(2026, 3, 10, 10), end=datetime(2026, 3, 10, 11)),
+        ),
+        participants=event.participants[:3],
+        requests=event.requests[:2],
+    )
+
+
+def test_against_an_earlier_event_a_meeting_at_the_same_slot_number_moved_with_its_session() -> (
+    None
+):
+    later = _later_event_without_r3()
+    now = Schedule(event_name=later.name, meetings=V1.meetings[:2])
+    changes = meeting_changes(now, V1, later, _event())
+    assert changes == {"r1": Change.MOVED, "r2": Change.MOVED, "r3": Change.DROPPED}
+
+
+def test_a_meeting_dropped_with_its_request_is_cancelled_as_the_earlier_event_had_it() -> None:
+    later = _later_event_without_r3()
+    now = Schedule(event_name=later.name, meetings=V1.meetings[:2])
+    opts = CalendarOptions(dtstamp=STAMP, previous=V1, previous_event=_event())
+    events = _events(_parse(participant_calendar(later, now, "b1", opts)))
+    e3 = events["r3@ha-noi-b2b-2026.ketnoi"]
+    assert (str(e3["status"]), e3.decoded("dtstart"), str(e3["summary"])) == (
+        "CANCELLED",
+        datetime(2026, 3, 10, 9, 40, tzinfo=ZONE),
+        "Kim (Buyer Co) – Hoa (Supplier JSC)",
+    )

@@ -24,11 +24,12 @@ from web.http.deps import (
     ApiOrganiser,
     ApiPublishEvent,
     ApiReadEvent,
+    CourierDep,
     Db,
     Job,
     LauncherDep,
     LinksDep,
-    PostmanDep,
+    OutboxDep,
     SettingsDep,
 )
 from web.http.responses import ICS, download
@@ -148,14 +149,17 @@ def get_schedule(db: Db, event: ApiReadEvent, published: bool = False) -> dict[s
 def publish(
     db: Db,
     event: ApiPublishEvent,
-    postman: PostmanDep,
+    postman: OutboxDep,
+    courier: CourierDep,
     links: LinksDep,
     version: int | None = None,
 ) -> Published:
-    """Publish a version (`?version=n`; default: the latest)."""
+    """Publish a version (`?version=n`; default: the latest) as a new release; change
+    notices are queued in the outbox and sent after the publish committed."""
     row = publishing.version_to_publish(db, event.id, version)
-    publishing.publish(db, row, postman, links)
-    return Published(published=row.number)
+    outcome = publishing.publish(db, row, postman, links)
+    courier.kick()
+    return Published(published=row.number, release=outcome.release, notified=outcome.notified)
 
 
 @router.get("/events/{event_id}/participants/{participant_id}/calendar.ics")

@@ -143,7 +143,9 @@ class JobOut(BaseModel):
 
 
 class Published(BaseModel):
-    published: int
+    published: int  # the version's number
+    release: int  # the release's number (1 for the first publish)
+    notified: int  # participants whose change notice is in the outbox
 
 
 class Problems(BaseModel):

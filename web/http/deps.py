@@ -13,9 +13,10 @@ from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session
 
 from web import models as m
+from web.courier import Courier
 from web.http import sessions
 from web.i18n import _
-from web.mailing import MailPostman
+from web.mailing import MailPostman, OutboxPostman
 from web.settings import Settings
 from web.usecases import access, accounts, logins
 from web.usecases.access import Permission
@@ -62,6 +63,15 @@ def get_postman(request: Request) -> MailPostman:
     return MailPostman.from_settings(get_settings(request))
 
 
+def get_outbox_postman(db: Db) -> OutboxPostman:
+    return OutboxPostman(db)
+
+
+def get_courier(request: Request) -> Courier:
+    courier: Courier = request.app.state.courier
+    return courier
+
+
 def get_launcher(request: Request) -> Launcher:
     launcher: Launcher = request.app.state.launcher
     return launcher
@@ -70,6 +80,9 @@ def get_launcher(request: Request) -> Launcher:
 LinksDep = Annotated[Links, Depends(get_links)]
 LauncherDep = Annotated[Launcher, Depends(get_launcher)]
 PostmanDep = Annotated[MailPostman, Depends(get_postman)]
+# For what a transaction decides: the mail leaves after commit, when the courier is kicked.
+OutboxDep = Annotated[OutboxPostman, Depends(get_outbox_postman)]
+CourierDep = Annotated[Courier, Depends(get_courier)]
 
 
 def signed_in_organiser(request: Request, db: Db) -> m.Organiser | None:

@@ -6,7 +6,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from web.http.deps import Db, EditEvent, LinksDep, PostmanDep, PublishEvent, ReadEvent
+from web.http.deps import (
+    CourierDep,
+    Db,
+    EditEvent,
+    LinksDep,
+    OutboxDep,
+    PublishEvent,
+    ReadEvent,
+)
 from web.http.sessions import csrf_protect
 from web.http.templating import render
 from web.usecases import matching, notifications, requests, tokens
@@ -28,8 +36,11 @@ def links(
 
 
 @router.post("/send")
-def send_links(db: Db, event: PublishEvent, postman: PostmanDep, links: LinksDep) -> Response:
+def send_links(
+    db: Db, event: PublishEvent, postman: OutboxDep, courier: CourierDep, links: LinksDep
+) -> Response:
     sent = notifications.send_all_login_links(db, event.id, postman, links)
+    courier.kick()
     return RedirectResponse(f"/events/{event.id}/portal?sent={sent}", status_code=303)
 
 

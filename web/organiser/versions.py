@@ -10,12 +10,13 @@ from fastapi.responses import Response
 
 from scheduler.formats import dumps
 from web.http.deps import (
+    CourierDep,
     Db,
     EditEvent,
     Event,
     LinksDep,
     Meeting,
-    PostmanDep,
+    OutboxDep,
     PublishEvent,
     ReadEvent,
     Version,
@@ -32,8 +33,19 @@ MOVE = "organiser/versions/move.html"
 
 
 @router.get("")
-def list_versions(request: Request, db: Db, event: ReadEvent) -> Response:
-    context = {"event": event, "versions": versions.versions(db, event.id)}
+def list_versions(
+    request: Request,
+    db: Db,
+    event: ReadEvent,
+    published: int | None = None,
+    release: int | None = None,
+    notified: int | None = None,
+) -> Response:
+    context = {
+        "event": event,
+        "versions": versions.versions(db, event.id),
+        "just_published": (published, release, notified) if published is not None else None,
+    }
     return render(request, "organiser/versions/list.html", context)
 
 
@@ -137,11 +149,14 @@ def publish(
     db: Db,
     event: PublishEvent,
     number: int,
-    postman: PostmanDep,
+    postman: OutboxDep,
+    courier: CourierDep,
     links: LinksDep,
 ) -> Response:
-    publishing.publish(db, versions.get_version(db, event.id, number), postman, links)
-    return redirect(request, f"/events/{event.id}/versions")
+    outcome = publishing.publish(db, versions.get_version(db, event.id, number), postman, links)
+    courier.kick()
+    query = f"published={number}&release={outcome.release}&notified={outcome.notified}"
+    return redirect(request, f"/events/{event.id}/versions?{query}")
 
 
 @router.get("/{number}/export.{kind}")

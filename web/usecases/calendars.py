@@ -1,88 +1,21 @@
 """What participants see of the published schedule: their agenda and iCalendar files.
 
-`published` is the one source for all of it (the agenda page, .ics downloads, the feed, the
-organiser API's calendars and change e-mails): the domain event, the published schedule, and
-the previous published version with SEQUENCE numbers accumulated over the published history.
+All of it (the agenda page, .ics downloads, the feed, the organiser API's calendars) comes
+from the published release (`web.usecases.releases`), never from the live set-up, so that
+nothing edited after publishing changes or breaks what participants were given.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from scheduler import domain
-from scheduler.ical import (
-    CalendarOptions,
-    Method,
-    meeting_calendar,
-    participant_calendar,
-    participant_meetings,
-    sequences,
-)
+from scheduler.ical import Method, meeting_calendar, participant_calendar, participant_meetings
 from web import models as m
-from web.models import VersionStatus
-from web.usecases import access, inputs, mapper
-
-
-@dataclass(frozen=True, slots=True)
-class Published:
-    event: domain.Event
-    schedule: domain.Schedule
-    options: CalendarOptions
-    version_id: int
-
-
-def _history(db: Session, event_id: int) -> list[m.ScheduleVersion]:
-    return list(
-        db.exec(
-            select(m.ScheduleVersion)
-            .where(
-                m.ScheduleVersion.event_id == event_id,
-                col(m.ScheduleVersion.published_at).is_not(None),
-                col(m.ScheduleVersion.status).in_(
-                    [VersionStatus.PUBLISHED.value, VersionStatus.RETIRED.value]
-                ),
-            )
-            .order_by(col(m.ScheduleVersion.published_at), col(m.ScheduleVersion.id))
-        )
-    )
-
-
-def published(db: Session, event_id: int, version_id: int | None = None) -> Published | None:
-    """The published schedule (or `version_id`, which must have been published), with the
-    previous published one; None before anything is published."""
-    row = db.get(m.Event, event_id)
-    if row is None:
-        return None
-    history = _history(db, event_id)
-    if version_id is not None:
-        history = history[: next((i + 1 for i, v in enumerate(history) if v.id == version_id), 0)]
-    elif history and history[-1].status != VersionStatus.PUBLISHED.value:
-        history = []
-    if not history:
-        return None
-    full = mapper.event_of(db, event_id)
-    # The name also goes where iCalendar does not escape line breaks (X-WR-CALNAME, a
-    # parameter): one line, whatever was stored before names were checked.
-    full = replace(full, name=inputs.one_line(full.name))
-    seq: dict[str, int] = {}
-    previous: domain.Schedule | None = None
-    schedules = [mapper.schedule_of(db, version, full) for version in history]
-    for current in schedules[:-1]:
-        seq.update(sequences(current, previous, seq))
-        previous = current
-    organiser = access.owner_of(db, event_id)
-    options = CalendarOptions(
-        event_slug=f"event-{event_id}",
-        venue=row.venue or None,
-        organiser_email=organiser.email if organiser else None,
-        organiser_name=full.name,
-        previous=previous,
-        previous_sequence=seq,
-    )
-    return Published(full, schedules[-1], options, history[-1].id)
+from web.usecases import releases
 
 
 @dataclass
@@ -91,29 +24,27 @@ class AgendaRow:
     end: datetime
     table: str
     request_id: str
-    other: m.Participant | None
-    other_org: m.Organisation | None
+    other: domain.Participant | None
+    other_org: domain.Organisation | None
     interpreter: list[str] = field(default_factory=list)
 
 
 def agenda(db: Session, me: m.Participant) -> list[AgendaRow] | None:
-    """My meetings in the published schedule, in time order; None before anything is published."""
-    source = published(db, me.event_id)
+    """My meetings in the published release, in time order; None before anything is
+    published."""
+    source = releases.current(db, me.event_id)
     if source is None:
         return None
-    people = {
-        p.ext_id: p
-        for p in db.exec(select(m.Participant).where(m.Participant.event_id == me.event_id))
-    }
-    requests = source.event.request_by_id()
+    event = source.event
+    requests = event.request_by_id()
+    people = event.participant_by_id()
+    orgs = event.organisation_by_id()
     rows = []
-    for meeting in participant_meetings(source.event, source.schedule, me.ext_id):
+    for meeting in participant_meetings(event, source.schedule, me.ext_id):
         request = requests[meeting.request_id]
-        slot = source.event.slots[meeting.slot_idx]
+        slot = event.slots[meeting.slot_idx]
         other = people.get(request.to_id if request.from_id == me.ext_id else request.from_id)
-        org = None
-        if other is not None and other.organisation_id:
-            org = db.get(m.Organisation, other.organisation_id)
+        org = orgs.get(other.organisation or "") if other is not None else None
         interpreters = [
             r.split(":", 1)[-1] for r in request.requires if r.startswith("interpreter")
         ]
@@ -125,34 +56,23 @@ def agenda(db: Session, me: m.Participant) -> list[AgendaRow] | None:
     return rows
 
 
-def with_table_label(source: Published, table_label: str) -> CalendarOptions:
-    """The calendar options of `source`, with LOCATION saying `table_label` before a table."""
-    o = source.options
-    return CalendarOptions(
-        event_slug=o.event_slug,
-        venue=o.venue,
-        organiser_email=o.organiser_email,
-        organiser_name=o.organiser_name,
-        previous=o.previous,
-        previous_sequence=o.previous_sequence,
-        table_label=table_label,
-    )
-
-
 def agenda_ics(db: Session, event_id: int, participant_ext: str, table_label: str) -> bytes | None:
     """A participant's published agenda as iCalendar; None before anything is published.
     `table_label` is the word before the table id in LOCATION, in the reader's language."""
-    source = published(db, event_id)
+    source = releases.current(db, event_id)
     if source is None:
         return None
     return participant_calendar(
-        source.event, source.schedule, participant_ext, with_table_label(source, table_label)
+        source.event,
+        source.schedule,
+        participant_ext,
+        releases.with_table_label(source, table_label),
     )
 
 
 def meeting_ics(db: Session, me: m.Participant, request_ext: str, table_label: str) -> bytes | None:
     """One of my published meetings as an invitation; None if it is not mine or not published."""
-    source = published(db, me.event_id)
+    source = releases.current(db, me.event_id)
     if source is None:
         return None
     req = source.event.request_by_id().get(request_ext)
@@ -164,7 +84,7 @@ def meeting_ics(db: Session, me: m.Participant, request_ext: str, table_label: s
         source.event,
         source.schedule,
         request_ext,
-        with_table_label(source, table_label),
+        releases.with_table_label(source, table_label),
         Method.PUBLISH,
     )
 

@@ -1,9 +1,10 @@
 """Who is told what: sign-in links, and the changes a newly published version brings.
 
 Use cases decide the notices (recipient, facts, invitations as iCalendar bytes); a `Postman`
-delivers them. The app's postman (`web.mailing`) writes each notice as an e-mail in the
-recipient's language and sends it at once; a postman that stores notices in an outbox
-written in the same transaction, for a sender to deliver after commit, fits the same place.
+delivers them. The app's postmen (`web.mailing`) word each notice as an e-mail in the
+recipient's language and either send it at once (one sign-in link, an invitation) or write
+it to the outbox in the caller's transaction, for `web.courier` to send after commit
+(everything a publish or a bulk send decides).
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ from typing import Protocol
 
 from sqlmodel import Session, select
 
-from scheduler.ical import Change, Method, meeting_calendar
+from scheduler.ical import Change, Method, meeting_calendar, meeting_changes
 from web import models as m
-from web.usecases import calendars, inputs, tokens
-from web.usecases.versions import changes
+from web.usecases import inputs, releases, tokens
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,7 @@ class ChangeNotice:
     items: tuple[Item, ...]
     invitations: tuple[Invitation, ...]
     link: str
+    release_id: int | None = None  # the release that brought the changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +112,12 @@ def send_login_link(db: Session, person: m.Participant, postman: Postman, links:
 
 
 def send_all_login_links(db: Session, event_id: int, postman: Postman, links: Links) -> int:
-    """Every participant of the event gets their link; the number sent."""
+    """Every participant of the event gets their link (committed, for a postman that writes
+    to the outbox); the number handed over."""
     people = db.exec(select(m.Participant).where(m.Participant.event_id == event_id)).all()
-    return sum(send_login_link(db, p, postman, links) for p in people)
+    sent = sum(send_login_link(db, p, postman, links) for p in people)
+    db.commit()
+    return sent
 
 
 def send_links_to_address(db: Session, email: str, postman: Postman, links: Links) -> None:
@@ -136,56 +140,35 @@ def participants_with_email(db: Session, email: str) -> list[m.Participant]:
     return [p for p in rows if p.email.strip().casefold() == email]
 
 
-def version_published(
-    db: Session,
-    event_id: int,
-    previous_version_id: int | None,
-    new_version_id: int,
-    postman: Postman,
-    links: Links,
-) -> int:
-    """One notice per participant whose meetings changed, listing the changes, with the
-    updated invitations (METHOD:REQUEST for new or moved meetings, METHOD:CANCEL for dropped
-    ones). Returns the number delivered; a failure is logged, never raised, so publishing
-    never fails because of mail."""
-    try:
-        return _notify(db, event_id, previous_version_id, new_version_id, postman, links)
-    except Exception:
-        log.exception("publish notifications for event %s failed", event_id)
-        return 0
-
-
-def _notify(
-    db: Session,
-    event_id: int,
-    previous_version_id: int | None,
-    new_version_id: int,
-    postman: Postman,
-    links: Links,
-) -> int:
-    src = calendars.published(db, event_id, new_version_id)
-    if src is None:
-        return 0
-    previous = src.options.previous
-    found = {r: c for r, c in changes(previous, src.schedule).items() if c != Change.UNCHANGED}
-    if previous_version_id is None or previous is None:
-        found = {r: c for r, c in found.items() if c == Change.ADDED}
-    requests = src.event.request_by_id()
-    slots = src.event.slots
+def release_published(db: Session, release: m.Release, postman: Postman, links: Links) -> int:
+    """One notice per participant whose meetings changed since the previous release, listing
+    the changes, with the updated invitations (METHOD:REQUEST for new or moved meetings,
+    METHOD:CANCEL for dropped ones). Returns the number handed to the postman."""
+    src = releases.read(db, release)
+    before = src.previous
+    found = {
+        r: c
+        for r, c in meeting_changes(
+            src.schedule,
+            before.schedule if before else None,
+            src.event,
+            before.event if before else None,
+        ).items()
+        if c != Change.UNCHANGED
+    }
+    requests = {**(before.event.request_by_id() if before else {}), **src.event.request_by_id()}
     placed = {x.request_id: x for x in src.schedule.meetings}
-    before = {x.request_id: x for x in previous.meetings} if previous else {}
+    dropped = {x.request_id: x for x in before.schedule.meetings} if before else {}
     by_person: dict[str, list[str]] = {}
     for rid in found:
-        req = requests.get(rid)
-        if req is None:
-            continue
-        for pid in req.pair:
+        for pid in requests[rid].pair:
             by_person.setdefault(pid, []).append(rid)
     people = {
         p.ext_id: p
-        for p in db.exec(select(m.Participant).where(m.Participant.event_id == event_id))
+        for p in db.exec(select(m.Participant).where(m.Participant.event_id == release.event_id))
     }
-    names = {p.id: (p.name or p.id) for p in src.event.participants}
+    names = {p.id: (p.name or p.id) for p in before.event.participants} if before else {}
+    names.update({p.id: (p.name or p.id) for p in src.event.participants})
     sent = 0
     for pid, rids in sorted(by_person.items()):
         person = people.get(pid)
@@ -193,14 +176,18 @@ def _notify(
             continue
         items = []
         invitations = []
+        options = releases.with_table_label(src, postman.table_word(person))
         for rid in rids:
             req = requests[rid]
             change = found[rid]
-            meeting = before[rid] if change == Change.DROPPED else placed[rid]
+            if change == Change.DROPPED:
+                assert before is not None  # only a previous release has meetings to drop
+                meeting, slots = dropped[rid], before.event.slots
+            else:
+                meeting, slots = placed[rid], src.event.slots
             other = names.get(req.to_id if req.from_id == pid else req.from_id, "?")
             items.append(Item(change, slots[meeting.slot_idx].start, meeting.table_id, other, rid))
             method = Method.CANCEL if change == Change.DROPPED else Method.REQUEST
-            options = calendars.with_table_label(src, postman.table_word(person))
             data = meeting_calendar(src.event, src.schedule, rid, options, method)
             invitations.append(Invitation(f"meeting-{rid}.ics", data, method))
         order = sorted(range(len(items)), key=lambda i: items[i].start)
@@ -211,6 +198,7 @@ def _notify(
             items=tuple(items[i] for i in order),
             invitations=tuple(invitations[i] for i in order),
             link=links.login(person),
+            release_id=release.id,
         )
         sent += postman.deliver(notice)
     return sent

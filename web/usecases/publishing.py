@@ -1,18 +1,29 @@
-"""Publishing: one version becomes the official schedule, and the participants are told.
+"""Publishing: one version becomes the official schedule, frozen as a release, and the
+participants whose meetings changed are told.
 
-The previously published version is retired in the same transaction. The change notices are
-handed to the postman before the commit, as the one step where an outbox row per notice
-would be written instead.
+All of it is one transaction: the previous version is retired, the release is stored
+(`web.usecases.releases`) and one notice per participant to tell is handed to the postman,
+which the app gives as an outbox writer, so the mail leaves only once the publish committed,
+and publishing never waits for the mail server.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import Session
 
 from web import models as m
-from web.models import VersionStatus, utcnow
-from web.usecases import notifications, versions
+from web.models import VersionStatus
+from web.usecases import notifications, releases, versions
 from web.usecases.errors import Msg, NotFound
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    release: int  # the release's number (1 for the first publish)
+    notified: int  # participants given a change notice
+    unchanged: bool = False  # the version was already the published one
 
 
 def publish(
@@ -20,23 +31,25 @@ def publish(
     version: m.ScheduleVersion,
     postman: notifications.Postman,
     links: notifications.Links,
-) -> None:
-    """Make this version the official schedule; the previously published one is retired."""
+) -> Outcome:
+    """Make this version the official schedule; the previously published one is retired.
+    Conflict (nothing written) if some of its meetings no longer fit the set-up."""
     previous = versions.published_version(db, version.event_id)
     if previous is not None and previous.id == version.id:
-        return
+        current = releases.current(db, version.event_id)
+        return Outcome(current.number if current else 0, 0, unchanged=True)
+    release = releases.create(db, version)
     if previous is not None:
         previous.status = VersionStatus.RETIRED.value
         db.add(previous)
         db.flush()
     version.status = VersionStatus.PUBLISHED.value
-    version.published_at = utcnow()
+    version.published_at = release.published_at
     db.add(version)
     db.flush()
-    notifications.version_published(
-        db, version.event_id, previous.id if previous else None, version.id, postman, links
-    )
+    notified = notifications.release_published(db, release, postman, links)
     db.commit()
+    return Outcome(release.number, notified)
 
 
 def version_to_publish(db: Session, event_id: int, number: int | None) -> m.ScheduleVersion:

@@ -135,7 +135,7 @@ def test_publishing_publishes_the_newest_version(
     answer = api.post(f"/api/events/{event_id}/publish", headers=auth).json()
     published = api.get(f"/api/events/{event_id}/schedule?published=true", headers=auth).json()
     assert (answer, published["status"], published["meetings"][0]["request"]) == (
-        {"published": 2},
+        {"published": 2, "release": 1, "notified": 2},
         "published",
         "R00003",
     )
@@ -146,7 +146,7 @@ def test_publishing_a_named_version(app: FastAPI, api: TestClient, auth: dict[st
     store_version(app, event_id, {"R00001": (0, "T001")})
     store_version(app, event_id, {"R00003": (0, "T001")})
     answer = api.post(f"/api/events/{event_id}/publish?version=1", headers=auth).json()
-    assert answer == {"published": 1}
+    assert answer == {"published": 1, "release": 1, "notified": 2}
 
 
 def test_publishing_version_0_is_not_found(

@@ -145,18 +145,25 @@ def _delete_request(app: FastAPI, ext_id: str) -> None:
         session.commit()
 
 
-def test_a_meeting_whose_request_was_deleted_leaves_the_agenda(app: FastAPI) -> None:
+def test_a_request_deleted_after_publishing_stays_on_the_published_agenda(app: FastAPI) -> None:
     _published(app)
     _delete_request(app, "R00001")
     page = signed_in(app, "B001-1").get("/p/").text
-    assert page.count('<a href="/p/meetings/') == 1
+    assert page.count('<a href="/p/meetings/') == 2
 
 
-def test_a_meeting_whose_request_was_deleted_leaves_the_calendar(app: FastAPI) -> None:
+def test_a_request_deleted_after_publishing_leaves_the_calendar_with_the_next_release(
+    app: FastAPI,
+) -> None:
     event_id = _published(app)
     _delete_request(app, "R00001")
-    data = signed_in(app, "B001-1").get("/p/calendar.ics").content
-    assert _uids(data) == [f"R00003@event-{event_id}.ketnoi"]
+    publish_placed(app, event_id, {"R00003": (1, "T005"), "R00004": (2, "T005")})
+    calendar = icalendar.Calendar.from_ical(signed_in(app, "B001-1").get("/p/calendar.ics").content)
+    status = {str(e["uid"]): str(e["status"]) for e in calendar.walk("VEVENT")}
+    assert status == {
+        f"R00001@event-{event_id}.ketnoi": "CANCELLED",
+        f"R00003@event-{event_id}.ketnoi": "CONFIRMED",
+    }
 
 
 def test_the_organizer_of_a_calendar_is_the_events_owner(app: FastAPI) -> None:
@@ -170,12 +177,13 @@ def test_the_organizer_of_a_calendar_is_the_events_owner(app: FastAPI) -> None:
 
 
 def test_a_stored_line_break_in_the_event_name_leaves_calendars_readable(app: FastAPI) -> None:
-    event_id = _published(app)
+    event_id = load_tiny(app)
     with Session(app.state.engine) as session:
         event = session.get(m.Event, event_id)
         assert event is not None
         event.name = "Tiny\r\nfair"
         session.add(event)
         session.commit()
+    publish_placed(app, event_id, PLACED)
     data = signed_in(app, "B001-1").get("/p/calendar.ics").content
     assert len(_uids(data)) == 2

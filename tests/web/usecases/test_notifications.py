@@ -18,7 +18,7 @@ from tests.web.helpers import SECRET, load_tiny, publish_placed, store_version
 from web import models as m
 from web.mail import Mailer
 from web.mailing import MailPostman
-from web.usecases import notifications, versions
+from web.usecases import notifications, publishing, versions
 
 FIRST = {"R00001": (0, "T001"), "R00003": (1, "T001"), "R00010": (2, "T001")}
 SECOND = {"R00001": (6, "T001"), "R00010": (4, "T001")}  # later, dropped, earlier
@@ -41,16 +41,13 @@ def _body(message: EmailMessage) -> str:
 def changed(app: FastAPI, tmp_path: Path) -> tuple[int, list[EmailMessage]]:
     """FIRST published, then SECOND told to a postman writing into mails/: (sent, mails)."""
     event_id = load_tiny(app)
-    v1 = publish_placed(app, event_id, FIRST)
+    publish_placed(app, event_id, FIRST)
     number = store_version(app, event_id, SECOND)
     with Session(app.state.engine) as session:
         v2 = versions.get_version(session, event_id, number)
-        v2.status, v2.published_at = "published", v2.created_at
-        session.add(v2)
-        session.commit()
         postman = MailPostman(Mailer(outbox=tmp_path / "mails"))
         links = notifications.Links("http://portal.test", SECRET)
-        sent = notifications.version_published(session, event_id, v1, v2.id, postman, links)
+        sent = publishing.publish(session, v2, postman, links).notified
     return sent, _mails(tmp_path / "mails")
 
 
