@@ -34,6 +34,7 @@ from procrastinate.worker import Worker
 from sqlalchemy import Engine, make_url
 from sqlmodel import Session
 
+from web.courier import Courier
 from web.db import make_engine
 from web.settings import Settings
 from web.usecases import solving
@@ -210,6 +211,9 @@ async def _recover_forever(
 async def _work(settings: Settings, concurrency: int) -> None:
     app = procrastinate_app(settings.database_url)
     engine = make_engine(settings.database_url)
+    # Workers send the mail outbox too, so that retries go out while no web process runs.
+    courier = Courier.from_settings(engine, settings)
+    courier.kick()
     stopping = asyncio.Event()
     worker: Worker | None = None
 
@@ -250,6 +254,7 @@ async def _work(settings: Settings, concurrency: int) -> None:
                     await asyncio.sleep(settings.worker_heartbeat_seconds)
             recovery.cancel()
     finally:
+        courier.stop()
         engine.dispose()
 
 

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     # `worker_stalled_seconds` is taken as dead and its solve retried once, then failed.
     worker_heartbeat_seconds: float = 10.0
     worker_stalled_seconds: float = 30.0
+    # Outgoing mail (web.mail): SMTP when set, otherwise .eml files in <var_dir>/outbox.
+    smtp_url: str | None = None
+    mail_from: str = "ketnoi@localhost"
     # The mail outbox: first retry after `mail_retry_seconds`, doubling up to the maximum,
     # failed after `mail_attempts`; senders look for due mail every `mail_poll_seconds`.
     mail_retry_seconds: float = 30.0

@@ -198,6 +198,9 @@ def build_world(app: FastAPI, owner_email: str, tag: str) -> World:
             "mid": meeting.id,
             "member_id": member.id,
             "invitation_id": invitation.id,
+            "message_id": db.exec(
+                select(m.OutboxMessage.id).where(m.OutboxMessage.event_id == event_id)
+            ).first(),
             "job_id": advice.id,
             "index": 0,
         }

@@ -9,6 +9,7 @@ from web.organiser import (
     events,
     invitations,
     members,
+    outbox,
     portal,
     registrations,
     requests,
@@ -30,6 +31,7 @@ for _module in (
     solving,
     versions,
     portal,
+    outbox,
     advice,
 ):
     router.include_router(_module.router)

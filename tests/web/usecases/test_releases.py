@@ -141,7 +141,9 @@ def test_sessions_moved_between_releases_move_every_meeting(app: FastAPI) -> Non
         db.commit()
     publish_placed(app, event_id, PLACED)  # the same slot numbers, an hour later
     calendar = icalendar.Calendar.from_ical(signed_in(app, "B001-1").get("/p/calendar.ics").content)
-    sequence = {str(e["uid"]).split("@")[0]: int(str(e["sequence"])) for e in calendar.walk("VEVENT")}
+    sequence = {
+        str(e["uid"]).split("@")[0]: int(str(e["sequence"])) for e in calendar.walk("VEVENT")
+    }
     assert sequence == {"R00001": 1, "R00003": 1}
 
 
