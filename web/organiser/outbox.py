@@ -8,7 +8,6 @@ from fastapi.responses import RedirectResponse, Response
 from web.http.deps import CourierDep, Db, PublishEvent
 from web.http.sessions import csrf_protect
 from web.http.templating import render
-from web.models import MailState
 from web.usecases import outbox
 
 router = APIRouter(prefix="/events/{event_id}/outbox", dependencies=[Depends(csrf_protect)])
@@ -16,14 +15,14 @@ router = APIRouter(prefix="/events/{event_id}/outbox", dependencies=[Depends(csr
 
 @router.get("")
 def show(request: Request, db: Db, event: PublishEvent, state: str = "") -> Response:
-    chosen = MailState(state) if state in {s.value for s in MailState} else None
+    chosen = outbox.state_named(state)
     summary = outbox.summary(db, event.id)
     context = {
         "event": event,
         "summary": summary,
         "rows": outbox.messages(db, event.id, chosen),
         "state": chosen.value if chosen else "",
-        "states": [s.value for s in MailState],
+        "states": outbox.STATES,
         "busy": summary.pending + summary.sending > 0,
     }
     return render(request, "organiser/outbox.html", context, block="messages")

@@ -26,6 +26,12 @@ from web.models import MailState, utcnow
 from web.usecases.errors import Msg, NotFound
 
 ERROR_LENGTH = 500  # of a failure's reason, as kept on the row
+STATES = [s.value for s in MailState]
+
+
+def state_named(name: str) -> MailState | None:
+    """The state a filter names; None for any other word (no filter)."""
+    return MailState(name) if name in STATES else None
 
 
 @dataclass(frozen=True, slots=True)
