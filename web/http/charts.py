@@ -21,8 +21,8 @@ WIDTH = 800
 FONT = 14
 BAR = 20  # height of one bar
 GAP = 10  # between groups of bars
-LABEL_CHARS = 34  # a longer label is cut, whole in its tooltip
-CHAR = 7.4  # average width of a character at FONT
+LABEL_CHARS = 38  # a longer label is cut, whole in its tooltip
+CHAR = 8.4  # width of a wide character at FONT (labels must not run off the left edge)
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 INK = "#1d2430"
 GRID = "#d9dee5"
@@ -45,9 +45,9 @@ def _short(label: str) -> str:
     return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
 
 
-def _label_width(labels: Sequence[str]) -> float:
+def _label_width(labels: Sequence[str], *, bold: bool = False) -> float:
     longest = max((len(_short(x)) for x in labels), default=0)
-    return min(max(longest * CHAR + 12, 60), LABEL_CHARS * CHAR + 12)
+    return max(longest * CHAR * (1.12 if bold else 1.0) + 16, 60)
 
 
 def _step(top: int) -> int:
@@ -108,7 +108,7 @@ def grouped_bar_chart(
     """Horizontal bars: for each label one bar per series, side by side. Labels whose index
     is in `marked` are drawn in red and bold (say in `description` what that means)."""
     legend = len(series) > 1
-    left = _label_width(labels)
+    left = _label_width(labels, bold=bool(marked))
     right = WIDTH - 48  # room for the value after the longest bar
     top = (34 if legend else 8) + 18
     group = BAR * len(series) + GAP
@@ -164,7 +164,7 @@ def funnel(
     description: str = "",
 ) -> Markup:
     """Stages as horizontal bars, each with its count and its share of the first stage."""
-    left = _label_width(labels)
+    left = _label_width(labels, bold=True)
     right = WIDTH - 110  # room for "1234 (100 %)"
     first = values[0] if values else 0
     peak = max(values, default=0) or 1

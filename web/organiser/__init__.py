@@ -7,6 +7,7 @@ from web.organiser import (
     advice,
     auth,
     events,
+    insights,
     invitations,
     members,
     portal,
@@ -29,6 +30,7 @@ for _module in (
     requests,
     solving,
     versions,
+    insights,
     portal,
     advice,
 ):

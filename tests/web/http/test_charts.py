@@ -66,7 +66,7 @@ def test_a_long_label_is_cut_and_kept_whole_in_its_tooltip() -> None:
     label = next(e for e in root.iter(f"{{{NS['svg']}}}text") if e.get("class") == "label")
     tooltip = label.find("svg:title", NS)
     assert tooltip is not None and tooltip.text == name
-    assert _visible(label) == name[:33].rstrip() + "…"
+    assert _visible(label) == name[:37].rstrip() + "…"
 
 
 def test_text_is_escaped() -> None:
