@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -133,3 +135,46 @@ def _free_slots(person: Participant, event: Event) -> set[int]:
         if (person.available is None or s.session_id in person.available)
         and not any(u.overlaps(s.start, s.end) for u in person.unavailable)
     }
+
+
+class ReasonKind(enum.StrEnum):
+    """What kind of limit a reason of `explain_unscheduled` names, for counting them by kind."""
+
+    MEETING_LIMIT = "meeting_limit"  # a participant's max_meetings
+    BUSY = "busy"  # one side holds other meetings in every slot the two share
+    AVAILABILITY = "availability"  # never both there (sessions, unavailable times, fixed time)
+    RESOURCE = "resource"  # a required resource (an interpreter) is missing or taken
+    POOLED_TABLES = "pooled_tables"  # no pooled table, or every one taken
+    HOST_TABLES = "host_tables"  # both sides host a table
+    ORDER = "order"  # must come after a meeting held later
+    BREAKS = "breaks"  # would exceed the event's max_breaks
+    SEARCH = "search"  # a free slot exists; the search found no gain within the time limit
+    OTHER = "other"
+
+
+# The first match decides; each pattern is the wording of one branch of `_Explainer` above.
+_KINDS: tuple[tuple[re.Pattern[str], ReasonKind], ...] = tuple(
+    (re.compile(pattern), kind)
+    for pattern, kind in (
+        (r"reached max_meetings \d+$|accepts no meetings", ReasonKind.MEETING_LIMIT),
+        (r" share \d+ slots?; .* is busy in each", ReasonKind.BUSY),
+        (r"both host a table", ReasonKind.HOST_TABLES),
+        (r"^the event has no |^no .+ free in any slot", ReasonKind.RESOURCE),
+        (r"pooled table", ReasonKind.POOLED_TABLES),
+        (
+            r"is not available in any slot|are never (both )?available|^fixed at .* not available",
+            ReasonKind.AVAILABILITY,
+        ),
+        (r"^it must come after ", ReasonKind.ORDER),
+        (r"more than \d+ breaks$", ReasonKind.BREAKS),
+        (r"the search found no way", ReasonKind.SEARCH),
+    )
+)
+
+
+def reason_kind(reason: str) -> ReasonKind:
+    """The kind of a stored reason (`Unscheduled.reason`); OTHER for wording not made here."""
+    for pattern, kind in _KINDS:
+        if pattern.search(reason):
+            return kind
+    return ReasonKind.OTHER
