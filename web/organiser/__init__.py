@@ -6,6 +6,7 @@ from web.organiser import (
     account,
     advice,
     auth,
+    desk,
     events,
     invitations,
     members,
@@ -31,5 +32,6 @@ for _module in (
     versions,
     portal,
     advice,
+    desk,
 ):
     router.include_router(_module.router)

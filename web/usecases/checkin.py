@@ -14,7 +14,7 @@ printed badges valid.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from io import BytesIO
 from typing import Any
 
@@ -42,6 +42,11 @@ class Arrival:
     @property
     def arrived(self) -> bool:
         return self.check_in is not None
+
+    @property
+    def arrived_at(self) -> datetime | None:
+        """When they arrived, as an aware UTC time (stored naive)."""
+        return self.check_in.arrived_at.replace(tzinfo=UTC) if self.check_in else None
 
 
 @dataclass(frozen=True)
