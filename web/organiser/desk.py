@@ -3,6 +3,8 @@ them arrived (or undo it), print their agenda; arrived / expected per session; b
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -37,7 +39,7 @@ def _render(
     request: Request,
     db: Db,
     event: Event,
-    context: dict[str, object],
+    context: Mapping[str, object],
     block: str | None = None,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
@@ -48,7 +50,7 @@ def _render(
     if block is None or not is_htmx(request):
         base["counts"] = checkin.counts(db, event.id)
     return render(
-        request, PAGE, base | context, block=block, status_code=status_code, headers=headers
+        request, PAGE, {**base, **context}, block=block, status_code=status_code, headers=headers
     )
 
 
@@ -83,8 +85,8 @@ def code(request: Request, db: Db, event: ReadEvent, links: LinksDep, code: str 
     try:
         found = checkin.participant_of_code(db, links.secret, event.id, code)
     except NotFound as refused:
-        context = {"problem": refused.message}
-        return _render(request, db, event, context, block="person", status_code=422)
+        problem = {"problem": refused.message}
+        return _render(request, db, event, problem, block="person", status_code=422)
     context = _person(db, links, checkin.arrival(db, event.id, found.id))
     return _render(request, db, event, context, block="person")
 
