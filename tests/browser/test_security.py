@@ -11,7 +11,16 @@ from playwright.sync_api import ConsoleMessage, Page, expect, sync_playwright
 
 from tests.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD, TINY_SAMPLE
 
-TABS = ("Set-up", "Registrations", "Requests", "Solve", "Schedules", "Portal", "Organisers")
+TABS = (
+    "Set-up",
+    "Registrations",
+    "Requests",
+    "Solve",
+    "Schedules",
+    "Check-in",
+    "Portal",
+    "Organisers",
+)
 
 
 def _refusals(page: Page) -> list[str]:
