@@ -29,6 +29,7 @@ STATIC = Path(__file__).parent / "static"
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 HTMX_DIST = NODE_MODULES / "htmx.org" / "dist"
 SWAGGER_DIST = NODE_MODULES / "swagger-ui-dist"
+JSQR_DIST = NODE_MODULES / "jsqr" / "dist"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -78,6 +79,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.mount("/static/vendor", StaticFiles(directory=HTMX_DIST), name="vendor")
     else:
         log.warning("htmx not found in %s: run scripts/setup-dev (npm ci)", HTMX_DIST)
+    if (JSQR_DIST / "jsQR.js").exists():
+        # The check-in desk decodes QR codes in the browser (camera or photo), offline.
+        app.mount("/static/jsqr", StaticFiles(directory=JSQR_DIST), name="jsqr")
+    else:
+        log.warning("jsQR not found in %s: run scripts/setup-dev (npm ci)", JSQR_DIST)
     if SWAGGER_DIST.exists():
         app.mount("/static/swagger", StaticFiles(directory=SWAGGER_DIST), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

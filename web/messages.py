@@ -70,6 +70,7 @@ CATALOGUE: dict[str, str] = {
     "setup.resource_in_use": N_("Cannot remove {names}: requests need them."),
     # registrations and imports
     "participant.not_found": N_("No such participant."),
+    "checkin.bad_code": N_("This QR code is not a check-in code of this event."),
     "registration.no_spaces": N_("no spaces allowed"),
     "registration.bad_email": N_("not an e-mail address"),
     "registration.bad_role": N_("must be buyer or supplier"),

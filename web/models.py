@@ -195,6 +195,19 @@ class Meeting(SQLModel, table=True):
     pinned: bool = False
 
 
+class CheckIn(SQLModel, table=True):
+    """A participant's arrival at the event, marked at the check-in desk; undoing it deletes
+    the row. One per participant: marking them again keeps the first arrival."""
+
+    __tablename__ = "check_in"
+    __table_args__ = (UniqueConstraint("participant_id"),)
+    id: int = Field(default=None, primary_key=True)  # set by the database on insert
+    event_id: int = _fk("event.id")
+    participant_id: int = _fk("participant.id", index=False)  # the unique constraint indexes it
+    arrived_at: NaiveDatetime = Field(default_factory=utcnow)
+    checked_in_by: int | None = _fk("organiser.id", ondelete="SET NULL", nullable=True)
+
+
 class SolveJob(SQLModel, table=True):
     __tablename__ = "solve_job"
     __table_args__ = (

@@ -11,7 +11,18 @@ from playwright.sync_api import ConsoleMessage, Page, expect, sync_playwright
 
 from tests.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD, TINY_SAMPLE
 
-TABS = ("Set-up", "Registrations", "Requests", "Solve", "Schedules", "Insights", "Portal", "Organisers")
+TABS = (
+    "Set-up",
+    "Registrations",
+    "Requests",
+    "Solve",
+    "Schedules",
+    "Insights",
+    "Check-in",
+    "Portal",
+    "Outbox",
+    "Organisers",
+)
 
 
 def _refusals(page: Page) -> list[str]:

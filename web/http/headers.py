@@ -1,7 +1,8 @@
 """Security headers on every answer: what a browser may load, run and frame.
 
-Scripts and styles come from this site only (htmx is served from /static/vendor, the page
-behaviour from /static/app.js); no inline script, style attribute or `javascript:` link is
+Scripts and styles come from this site only (htmx is served from /static/vendor, jsQR for
+the check-in desk from /static/jsqr, the page behaviour from /static/app.js and
+/static/desk.js); no inline script, style attribute or `javascript:` link is
 allowed, so an injected one does nothing. No other site may frame a page (clickjacking), a
 download is never sniffed into HTML, and addresses with tokens in them (sign-in links,
 invitations, feeds) are not sent to other sites as the referrer.

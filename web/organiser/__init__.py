@@ -6,6 +6,7 @@ from web.organiser import (
     account,
     advice,
     auth,
+    desk,
     events,
     insights,
     invitations,
@@ -35,5 +36,6 @@ for _module in (
     portal,
     outbox,
     advice,
+    desk,
 ):
     router.include_router(_module.router)

@@ -13,7 +13,7 @@ from web.http.deps import Db, Me, Participant, SettingsDep, get_links
 from web.http.responses import is_htmx
 from web.http.sessions import csrf_protect
 from web.http.templating import render
-from web.usecases import calendars, catalogue, profiles, requests, tokens
+from web.usecases import calendars, catalogue, checkin, profiles, requests, tokens
 from web.usecases.errors import Invalid, Msg, NotFound
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
@@ -54,6 +54,8 @@ def home(request: Request, me: Me, db: Db) -> Response:
     context = {
         "rows": calendars.agenda(db, me),
         "feed": tokens.feed_url(links.base_url, links.secret, me),
+        # shown at the check-in desk from the phone or a printed agenda; opens nothing
+        "qr": checkin.qr_svg(checkin.check_in_code(links.secret, me)),
     }
     return portal_page(request, db, me, "portal/agenda.html", context)
 

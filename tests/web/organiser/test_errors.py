@@ -13,10 +13,13 @@ BIG = "99999999999999999999"
 
 
 def test_static_files_are_served(client: TestClient) -> None:
-    statuses = [
-        client.get(u).status_code for u in ("/static/vendor/htmx.min.js", "/static/style.css")
-    ]
-    assert statuses == [200, 200]
+    urls = (
+        "/static/vendor/htmx.min.js",
+        "/static/jsqr/jsQR.js",
+        "/static/desk.js",
+        "/static/style.css",
+    )
+    assert [client.get(u).status_code for u in urls] == [200, 200, 200, 200]
 
 
 @pytest.mark.parametrize(

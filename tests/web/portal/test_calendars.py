@@ -19,7 +19,7 @@ from tests.web.helpers import (
     signed_in,
 )
 from web import models as m
-from web.usecases import tokens
+from web.usecases import checkin, tokens
 from web.usecases.accounts import create_organiser
 
 # Two meetings of B001-1 and one of others, at the pooled table T005.
@@ -51,6 +51,13 @@ def test_the_agenda_page_lists_my_meetings(app: FastAPI) -> None:
     _published(app)
     page = signed_in(app, "B001-1").get("/p/").text
     assert page.count('<a href="/p/meetings/') == 2
+
+
+def test_the_agenda_shows_my_check_in_code_as_a_qr_code(app: FastAPI) -> None:
+    load_tiny(app)
+    page = signed_in(app, "B001-1").get("/p/").text
+    code = checkin.check_in_code(SECRET, person(app, "B001-1"))
+    assert checkin.qr_svg(code) in page
 
 
 def test_the_agenda_table_fits_a_phone(app: FastAPI) -> None:

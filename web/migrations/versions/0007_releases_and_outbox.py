@@ -31,7 +31,7 @@ def upgrade() -> None:
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("version_id", sa.Integer(), nullable=True),
         sa.Column("published_at", sa.DateTime(), nullable=False),
-        sa.Column("document", sa.JSON(), nullable=True),
+        sa.Column("document", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(["event_id"], ["event.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["version_id"], ["schedule_version.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
