@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -80,13 +82,35 @@ def _engine() -> Engine:
     return engine
 
 
+def served_address(host: str, port: int) -> str:
+    """The address people reach `ketnoi serve --host HOST --port PORT` at: for a wildcard
+    host, this machine's address on its local network (found without sending anything)."""
+    if host in ("0.0.0.0", "::", ""):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            try:
+                probe.connect(("10.254.254.254", 1))  # UDP: picks the route, sends nothing
+                host = probe.getsockname()[0]
+            except OSError:  # no network at all: only this machine can reach it
+                host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
+
+    from web.settings import get_settings
 
     if args.workers < 1:
         print("error: --workers must be at least 1", file=sys.stderr)
         return scheduler_cli.EXIT_BAD_INPUT
     _engine().dispose()  # migrated once here, before the web processes start
+    # Links in e-mails and on pages name the address being served unless one is configured
+    # (behind a proxy: KETNOI_BASE_URL=https://...). Never the request's Host header, which
+    # a stranger chooses: a sign-in link mailed to someone must not point elsewhere.
+    os.environ.setdefault("KETNOI_BASE_URL", served_address(args.host, args.port))
+    get_settings.cache_clear()
     if args.workers == 1:
         from web.app import create_app
 

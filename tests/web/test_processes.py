@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
+import email
+import ipaddress
 import os
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from email import policy
+from email.message import EmailMessage
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -91,3 +96,23 @@ def test_serve_with_two_workers_keeps_one_sign_in_limit(serve: Serve) -> None:
         for _ in range(5):
             _login(client, base, "a wrong guess")
         assert _login(client, base, ORGANISER_PASSWORD) == 429
+
+
+def test_mailed_links_name_the_address_being_served(serve: Serve, tmp_path: Path) -> None:
+    base = serve()  # no KETNOI_BASE_URL: the links must still open
+    with httpx.Client(timeout=30) as client:
+        token = csrf_of(client.get(base + "/login/link").text)
+        client.post(base + "/login/link", data={"csrf_token": token, "email": ORGANISER_EMAIL})
+    (path,) = (tmp_path / "var" / "outbox").glob("*.eml")
+    mail = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert isinstance(mail, EmailMessage)
+    body = mail.get_body(("plain",))
+    assert body is not None
+    assert f"{base}/login/link/" in str(body.get_content())
+
+
+def test_a_wildcard_host_is_served_at_an_address_people_can_open() -> None:
+    from web.cli import served_address
+
+    host = urlsplit(served_address("0.0.0.0", 8311)).hostname
+    assert host is not None and not ipaddress.ip_address(host).is_unspecified
