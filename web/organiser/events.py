@@ -12,7 +12,7 @@ from web.http.deps import CurrentOrganiser, Db, EditEvent, Event, Organiser, Rea
 from web.http.responses import download, form_strings, redirect
 from web.http.sessions import csrf_protect
 from web.http.templating import render
-from web.usecases import events
+from web.usecases import events, releases
 from web.usecases.setup import SetupForm, apply_setup
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
@@ -38,7 +38,12 @@ async def create_event(request: Request, db: Db, organiser: CurrentOrganiser) ->
 
 @router.get("/events/{event_id}")
 def event_page(request: Request, db: Db, event: ReadEvent) -> Response:
-    return render(request, SETUP, {"form": SetupForm.from_event(db, event), "event": event})
+    context = {
+        "form": SetupForm.from_event(db, event),
+        "event": event,
+        "drift": releases.drift(db, event.id),
+    }
+    return render(request, SETUP, context)
 
 
 @router.post("/events/{event_id}")
@@ -57,6 +62,7 @@ def _save(
         return redirect(request, f"/events/{saved.id}/participants")
     context: dict[str, object] = {"form": SetupForm.from_event(db, saved), "event": saved}
     context["saved"] = True
+    context["drift"] = releases.drift(db, saved.id)
     return render(request, SETUP, context, block="setup_form")
 
 

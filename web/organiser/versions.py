@@ -24,7 +24,7 @@ from web.http.deps import (
 from web.http.responses import XLSX, download, form_strings, redirect
 from web.http.sessions import csrf_protect
 from web.http.templating import render
-from web.usecases import exports, publishing, registrations, review, versions
+from web.usecases import exports, publishing, registrations, releases, review, versions
 from web.usecases.errors import Invalid, Msg, NotFound
 from web.usecases.versions import MoveRefused
 
@@ -65,7 +65,12 @@ def diff(request: Request, db: Db, event: ReadEvent, a: int, b: int) -> Response
 @router.get("/{number}")
 def summary(request: Request, db: Db, event: ReadEvent, number: int) -> Response:
     version = versions.get_version(db, event.id, number)
-    context = {"event": event, "version": version, "summary": review.summary(db, version)}
+    context = {
+        "event": event,
+        "version": version,
+        "summary": review.summary(db, version),
+        "drift": releases.drift(db, event.id),
+    }
     return render(request, "organiser/versions/review.html", context)
 
 

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -155,6 +156,48 @@ def _parse(row: m.Release, previous: Frozen | None) -> Frozen:
 def with_table_label(source: Frozen, table_label: str) -> CalendarOptions:
     """The calendar options of `source`, with LOCATION saying `table_label` before a table."""
     return replace(source.options, table_label=table_label)
+
+
+@dataclass(frozen=True, slots=True)
+class Drift:
+    """How the set-up differs from the published release (parts among "event", "sessions",
+    "tables", "people"); participants keep seeing the release until the next publish."""
+
+    number: int
+    parts: tuple[str, ...]
+
+
+def drift(db: Session, event_id: int) -> Drift | None:
+    """The published release and what of the set-up changed since; None if unpublished."""
+    row = db.exec(
+        select(m.Release)
+        .where(m.Release.event_id == event_id)
+        .order_by(col(m.Release.number).desc())
+    ).first()
+    event_row = db.get(m.Event, event_id)
+    if row is None or event_row is None:
+        return None
+    now = mapper.event_of(db, event_id)
+    now_doc = formats.event_to_json(replace(now, name=inputs.one_line(now.name)))
+    then_doc = row.document["event"]
+
+    def header(doc: dict[str, Any]) -> tuple[object, ...]:
+        head = doc["event"]
+        return (head["name"], head["timezone"], head["slot_minutes"], head.get("resources"))
+
+    parts = []
+    if header(now_doc) != header(then_doc) or event_row.venue != row.document.get("venue"):
+        parts.append("event")
+    if now_doc["event"]["sessions"] != then_doc["event"]["sessions"]:
+        parts.append("sessions")
+    if now_doc["tables"] != then_doc["tables"]:
+        parts.append("tables")
+    if (now_doc["participants"], now_doc["organisations"]) != (
+        then_doc["participants"],
+        then_doc["organisations"],
+    ):
+        parts.append("people")
+    return Drift(row.number, tuple(parts))
 
 
 def backfill(db: Session) -> int:

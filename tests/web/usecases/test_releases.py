@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
+from tests.conftest import OrganiserClient
 from tests.web.helpers import load_tiny, publish_placed, signed_in, store_version
 from web import models as m
 from web.mail import Mailer
@@ -181,3 +182,33 @@ def test_an_event_published_before_releases_gets_one_at_start_up(app: FastAPI) -
         made = releases.backfill(db)
         frozen = releases.current(db, event_id)
     assert (made, frozen is not None and len(frozen.schedule.meetings)) == (1, 3)
+
+
+def test_the_review_page_says_what_of_the_set_up_differs_from_the_release(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = load_tiny(app)
+    publish_placed(app, event_id, PLACED)
+    with Session(app.state.engine) as db:
+        for table in db.exec(select(m.EventTable).where(m.EventTable.event_id == event_id)):
+            table.ext_id = "X" + table.ext_id
+            db.add(table)
+        db.commit()
+    page = organiser_client.get(f"/events/{event_id}/versions/1").text
+    found = re.search(r'id="release-drift"[^>]*>(.*?)</p>', page, re.S)
+    assert found is not None
+    assert " ".join(found.group(1).split()) == (
+        "The set-up differs from published release 1 in: tables. "
+        "Participants keep seeing release 1 until you publish a new version."
+    )
+
+
+def test_an_unchanged_set_up_says_edits_apply_to_the_next_release(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = load_tiny(app)
+    publish_placed(app, event_id, PLACED)
+    with Session(app.state.engine) as db:
+        drift = releases.drift(db, event_id)
+    page = organiser_client.get(f"/events/{event_id}").text
+    assert (drift, "Edits here apply to the next release" in page) == (releases.Drift(1, ()), True)
