@@ -116,6 +116,11 @@ CATALOGUE: dict[str, str] = {
     "import.bad_csv": N_("This line cannot be read as CSV: {e}"),
     "solve.not_queued": N_("The solve could not be queued: {e}"),
     "solve.busy": N_("A solve of this event is already running."),
+    "noshow.no_session": N_("No session is under way: nobody can be marked absent now."),
+    "noshow.nobody": N_("Choose at least one participant."),
+    "solve.nothing_published": N_(
+        "Nothing is published yet: a re-solve from the published schedule needs one."
+    ),
     "solve.crashed": N_(
         "The solver process stopped unexpectedly. Earlier schedules are unchanged."
     ),

@@ -173,7 +173,7 @@ class ScheduleVersion(SQLModel, table=True):
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     published_at: NaiveDatetime | None = None
     status: str = VersionStatus.DRAFT.value  # a VersionStatus
-    source: str = "solve"  # "solve" | "edit" | "import"
+    source: str = "solve"  # "solve" | "resolve" (from the published release) | "edit" | "import"
     note: str = ""
     copied_from: int | None = None  # number of the version this draft was copied from
     stats: dict[str, Any] = _json({})

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     mail_retry_max_seconds: float = 3600.0
     mail_attempts: int = 8
     mail_poll_seconds: float = 30.0
+    # Minutes after a session starts before its no-shows are listed (late arrivals first).
+    no_show_minutes: int = 15
     page_size: int = 25
     catalogue_page_size: int = 12  # cards per page of the participants' catalogue
     secure_cookies: bool = False

@@ -40,6 +40,12 @@ def download(data: bytes | str, media_type: str, filename: str | None = None) ->
     return Response(data, media_type=media_type, headers=headers)
 
 
+async def form_lists(request: Request) -> dict[str, list[str]]:
+    """The posted form's text fields, each with every value it was sent with."""
+    form = await request.form()
+    return {k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form}
+
+
 async def form_strings(request: Request) -> dict[str, str]:
     """The posted form's text fields (files left out)."""
     form = await request.form()

@@ -11,6 +11,7 @@ from web.organiser import (
     insights,
     invitations,
     members,
+    noshows,
     outbox,
     portal,
     registrations,
@@ -35,6 +36,7 @@ for _module in (
     insights,
     portal,
     outbox,
+    noshows,
     advice,
     desk,
 ):

@@ -27,13 +27,18 @@ def _context(db: Db, event: Event, launcher: LauncherDep) -> dict[str, object]:
         "elapsed": solving.elapsed(job) if job else 0.0,
         "versions": versions.versions(db, event.id),
         "version": versions.version_by_id(db, event.id, job.version_id) if job else None,
+        "published": versions.published_version(db, event.id),
     }
 
 
 @router.get("")
-def solve_page(request: Request, db: Db, event: ReadEvent, launcher: LauncherDep) -> Response:
-    """The solve page; its `job` block polls itself while the job is active."""
-    return render(request, PAGE, _context(db, event, launcher), block="job")
+def solve_page(
+    request: Request, db: Db, event: ReadEvent, launcher: LauncherDep, absent: int = 0
+) -> Response:
+    """The solve page; its `job` block polls itself while the job is active. `absent`:
+    people just marked absent while another solve ran (re-solve once it ends)."""
+    context = _context(db, event, launcher) | {"absent": absent}
+    return render(request, PAGE, context, block="job")
 
 
 @router.post("")
@@ -54,6 +59,7 @@ async def start(
             max_time_limit=settings.solve_time_limit_max,
             workers=settings.solve_workers,
             base_version_id=solving.base_version_id(db, event.id, form.get("base_version")),
+            from_release=form.get("from") == "release",
         )
     except (Invalid, Conflict) as refused:
         status = 409 if isinstance(refused, Conflict) else 422

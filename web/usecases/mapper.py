@@ -289,6 +289,10 @@ def stats_of(version: m.ScheduleVersion) -> domain.ScheduleStats | None:
         participants_without_meeting=int(s.get("participants_without_meeting", 0)),
         max_participant_breaks=int(s.get("max_participant_breaks", 0)),
         message=s.get("message"),
+        kept=s.get("kept"),
+        moved=s.get("moved"),
+        dropped=s.get("dropped"),
+        added=s.get("added"),
     )
 
 
@@ -335,6 +339,11 @@ def stats_row(stats: domain.ScheduleStats | None) -> dict[str, Any]:
         "participants_without_meeting": stats.participants_without_meeting,
         "max_participant_breaks": stats.max_participant_breaks,
         "message": stats.message,
+    } | {
+        # a re-solve from the published release: what it did to the published meetings
+        key: getattr(stats, key)
+        for key in ("kept", "moved", "dropped", "added")
+        if getattr(stats, key) is not None
     }
 
 

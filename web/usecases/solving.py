@@ -23,12 +23,13 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
-from scheduler.domain import Event, Schedule, SolveStatus
+from scheduler.domain import Event, PublishedMeeting, Schedule, SolveStatus
+from scheduler.resolve import published_meetings, resolve
 from scheduler.solve import Progress, SolveParams, solve
 from web import models as m
 from web.db import make_engine
 from web.models import JobState, utcnow
-from web.usecases import mapper
+from web.usecases import mapper, releases
 from web.usecases.errors import Conflict, Invalid, Msg
 from web.usecases.versions import create_version, pins_of
 
@@ -82,15 +83,29 @@ def start_solve(
     max_time_limit: float = TIME_LIMIT_MAX,
     workers: int = 1,
     base_version_id: int | None = None,
+    from_release: bool = False,
 ) -> m.SolveJob:
-    """Store the job row and hand it to the launcher; Conflict if one is active already."""
+    """Store the job row and hand it to the launcher; Conflict if one is active already.
+
+    `from_release`: the minimal-change re-solve (`scheduler.resolve`) from the published
+    release, for late changes: every published meeting that still fits stays where it is.
+    """
     high = min(max_time_limit, TIME_LIMIT_MAX)
     if not TIME_LIMIT_MIN <= time_limit <= high:
         raise Invalid(Msg("solve.bad_time_limit", low=TIME_LIMIT_MIN, high=high))
+    if from_release and releases.current(session, event_id) is None:
+        raise Conflict(Msg("solve.nothing_published"))
     reap(session, event_id, launcher.lost_after)
+    params: dict[str, Any] = {
+        "time_limit": time_limit,
+        "workers": workers,
+        "base_version_id": None if from_release else base_version_id,
+    }
+    if from_release:
+        params["from_release"] = True
     job = m.SolveJob(
         event_id=event_id,
-        params={"time_limit": time_limit, "workers": workers, "base_version_id": base_version_id},
+        params=params,
         progress={"phase": "queued", "elapsed": 0.0},
         heartbeat_at=utcnow(),
     )
@@ -252,7 +267,7 @@ def _claim(session: Session, job_id: int) -> int | None:
 
 
 def _run(session: Session, job_id: int, attempt: int, parent_pid: int | None) -> None:
-    params, pins, event, previous = _retrying(session, lambda: _load(session, job_id))
+    params, pins, event, previous, published = _retrying(session, lambda: _load(session, job_id))
     last = [0.0]
     stop = [False]
 
@@ -269,24 +284,33 @@ def _run(session: Session, job_id: int, attempt: int, parent_pid: int | None) ->
             stop[0] = not _still_wanted(session, job_id, attempt, parent_pid)
         return stop[0]
 
-    schedule = solve(
-        event,
-        SolveParams(
-            time_limit=float(params.get("time_limit", 30)),
-            workers=int(params.get("workers", 1)),
-            seed=0,
-        ),
-        on_progress=on_progress,
-        should_stop=should_stop,
-        previous=previous,
+    solve_params = SolveParams(
+        time_limit=float(params.get("time_limit", 30)),
+        workers=int(params.get("workers", 1)),
+        seed=0,
     )
+    if published is not None:
+        schedule = resolve(
+            event, published, solve_params, on_progress=on_progress, should_stop=should_stop
+        )
+    else:
+        schedule = solve(
+            event,
+            solve_params,
+            on_progress=on_progress,
+            should_stop=should_stop,
+            previous=previous,
+        )
     _retrying(session, lambda: _store(session, job_id, attempt, parent_pid, event, schedule, pins))
 
 
 def _load(
     session: Session, job_id: int
-) -> tuple[dict[str, Any], dict[str, Any], Event, Schedule | None]:
-    """The job's parameters, pinned meetings, event and the version it starts from."""
+) -> tuple[
+    dict[str, Any], dict[str, Any], Event, Schedule | None, tuple[PublishedMeeting, ...] | None
+]:
+    """The job's parameters, pinned meetings, event, the version it starts from, and (for a
+    re-solve from the published release) the published meetings."""
     job = session.get(m.SolveJob, job_id)
     assert job is not None  # claimed just now
     params: dict[str, Any] = dict(job.params)
@@ -295,8 +319,13 @@ def _load(
     pins = pins_of(session, base) if base is not None else {}
     event = mapper.event_of(session, job.event_id, for_solver=True, fixed=pins)
     previous = mapper.schedule_of(session, base, event) if base is not None else None
+    published = None
+    if params.get("from_release"):
+        release = releases.current(session, job.event_id)
+        if release is not None:
+            published = published_meetings(release.schedule, release.event)
     session.commit()  # no transaction held open through the solve
-    return params, pins, event, previous
+    return params, pins, event, previous, published
 
 
 T = TypeVar("T")
@@ -352,8 +381,9 @@ def _store(
         session.rollback()
         _finish(session, job_id, attempt, JobState.FAILED, failure)
         return
+    source = "resolve" if job.params.get("from_release") else "solve"
     version = create_version(
-        session, job.event_id, event, schedule, source="solve", pinned=set(pins), commit=False
+        session, job.event_id, event, schedule, source=source, pinned=set(pins), commit=False
     )
     job.version_id = version.id
     job.progress = dict(job.progress) | {"phase": "done", "meetings": len(schedule.meetings)}
