@@ -70,6 +70,7 @@ def summary(request: Request, db: Db, event: ReadEvent, number: int) -> Response
         "version": version,
         "summary": review.summary(db, version),
         "drift": releases.drift(db, event.id),
+        "against": releases.compare(db, version),
     }
     return render(request, "organiser/versions/review.html", context)
 

@@ -12,7 +12,7 @@ by meeting times, so that they stay right when sessions were edited in between.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -21,7 +21,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from scheduler import domain, formats
-from scheduler.ical import CalendarOptions, sequences
+from scheduler.ical import CalendarOptions, Change, meeting_changes, sequences
 from web import models as m
 from web.usecases import access, inputs, mapper
 from web.usecases.errors import Conflict, Msg
@@ -198,6 +198,35 @@ def drift(db: Session, event_id: int) -> Drift | None:
     ):
         parts.append("people")
     return Drift(row.number, tuple(parts))
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """What publishing a version would do to the published release's meetings."""
+
+    number: int  # the published release's
+    kept: int
+    moved: int
+    dropped: int
+    added: int
+
+
+def compare(db: Session, version: m.ScheduleVersion) -> Comparison | None:
+    """The version against the published release (by meeting times and tables); None when
+    nothing is published or the version is the published one."""
+    release = current(db, version.event_id)
+    if release is None or version.status == m.VersionStatus.PUBLISHED.value:
+        return None
+    event = mapper.event_of(db, version.event_id)
+    schedule = mapper.schedule_of(db, version, event)
+    found = Counter(meeting_changes(schedule, release.schedule, event, release.event).values())
+    return Comparison(
+        number=release.number,
+        kept=found[Change.UNCHANGED],
+        moved=found[Change.MOVED],
+        dropped=found[Change.DROPPED],
+        added=found[Change.ADDED],
+    )
 
 
 def backfill(db: Session) -> int:

@@ -212,3 +212,16 @@ def test_an_unchanged_set_up_says_edits_apply_to_the_next_release(
         drift = releases.drift(db, event_id)
     page = organiser_client.get(f"/events/{event_id}").text
     assert (drift, "Edits here apply to the next release" in page) == (releases.Drift(1, ()), True)
+
+
+def test_the_review_page_counts_what_publishing_would_change(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = load_tiny(app)
+    publish_placed(app, event_id, PLACED)
+    # R00001 moves, R00003 stays, R00004 is dropped, R00010 is new.
+    number = store_version(
+        app, event_id, {"R00001": (3, "T005"), "R00003": (1, "T005"), "R00010": (4, "T005")}
+    )
+    page = organiser_client.get(f"/events/{event_id}/versions/{number}").text
+    assert "Against published release 1, meetings kept: 1, moved: 1, dropped: 1, added: 1." in page
