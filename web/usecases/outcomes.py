@@ -300,6 +300,7 @@ class Report:
     buyers: tuple[FollowUps, ...]
     leads: tuple[SupplierLeads, ...]  # most leads first
     meetings_list: tuple[Held, ...]  # every meeting, in time order
+    timezone: str = ""  # of the release: meeting times are local to it
 
     @property
     def no_show_rate(self) -> float | None:
@@ -393,6 +394,7 @@ def report(db: Session, event_id: int, now: datetime) -> Report:
         buyers=_follow_ups(answered, buyer_of),
         leads=_leads(held),
         meetings_list=tuple(held),
+        timezone=event.timezone,
     )
 
 

@@ -31,7 +31,10 @@ def _fair(app: FastAPI) -> int:
 
 def _post(client: TestClient, request: str, data: dict[str, str | list[str]]) -> httpx.Response:
     token = csrf(client, "/p/outcomes")
-    return client.post(f"/p/outcomes/{request}", data={"csrf_token": token, **data}, headers=HTMX)
+    response: httpx.Response = client.post(
+        f"/p/outcomes/{request}", data={"csrf_token": token, **data}, headers=HTMX
+    )
+    return response
 
 
 def _outcomes(app: FastAPI) -> list[tuple[str, bool, list[str], int | None, str]]:
