@@ -178,3 +178,17 @@ def test_the_outcome_mails_link_signs_in_to_the_outcomes_page(
         "/p/outcomes",
         True,
     )
+
+
+def test_the_outcome_mail_is_in_the_participants_language(
+    app: FastAPI, fair: int, tmp_path: Path
+) -> None:
+    with Session(app.state.engine) as db:
+        me = db.exec(select(m.Participant).where(m.Participant.ext_id == "S008-1")).one()
+        me.locale = "vi"
+        db.add(me)
+        db.commit()
+        outcomes.ask_for_outcomes(db, fair, OutboxPostman(db), LINKS)
+    deliver_due(app.state.engine, Mailer(outbox=tmp_path / "mails"), outbox.Retry())
+    mail = next(x for x in _mails(tmp_path / "mails") if x["To"] == "s008@supplier.example")
+    assert str(mail["Subject"]) == "Các cuộc gặp của bạn tại Tiny connection morning thế nào?"
