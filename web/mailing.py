@@ -23,7 +23,13 @@ from web.mail import Attachment, Mailer, MailError, build_message
 from web.models import Participant
 from web.settings import Settings
 from web.usecases import outbox
-from web.usecases.notifications import ChangeNotice, InvitationNotice, LinkNotice, Notice
+from web.usecases.notifications import (
+    ChangeNotice,
+    InvitationNotice,
+    LinkNotice,
+    Notice,
+    OutcomeNotice,
+)
 
 log = logging.getLogger(__name__)
 
@@ -93,12 +99,16 @@ class OutboxPostman:
         outbox.enqueue(
             self.db,
             message,
-            kind="change" if isinstance(notice, ChangeNotice) else "link",
+            kind=_KINDS[type(notice)],
             event_id=notice.person.event_id,
             participant_id=notice.person.id,
             release_id=release,
         )
         return True
+
+
+# What the outbox calls each participant's notice (`OutboxMessage.kind`).
+_KINDS = {LinkNotice: "link", ChangeNotice: "change", OutcomeNotice: "outcome"}
 
 
 def _mail(notice: Notice) -> EmailMessage:
@@ -109,6 +119,8 @@ def _mail(notice: Notice) -> EmailMessage:
     with use_locale(notice.person.locale):
         if isinstance(notice, LinkNotice):
             return _link_mail(notice)
+        if isinstance(notice, OutcomeNotice):
+            return _outcome_mail(notice)
         return _change_mail(notice)
 
 
@@ -168,3 +180,22 @@ def _change_mail(notice: ChangeNotice) -> EmailMessage:
     )
     subject = _("Your meetings at {event} have changed").format(event=notice.event_name)
     return build_message(person.email, subject, text, attachments=attachments)
+
+
+def _outcome_mail(notice: OutcomeNotice) -> EmailMessage:
+    person = notice.person
+    text = _(
+        "Hello {name},\n\nthank you for taking part in {event}. How did your meetings go?\n"
+        "For each of your {n} meetings, tell us whether it took place, whether you want a "
+        "quote, a sample or a factory visit, and how useful it was (1 to 5). It takes a "
+        "minute and helps the organisers follow up with you:\n{url}\n\n"
+        "The link signs you in without a password and works for 14 days. Do not forward "
+        "it. Your answers and notes are not shown to the other side of a meeting.\n"
+    ).format(
+        name=person.name or person.email,
+        event=notice.event_name,
+        n=notice.meetings,
+        url=notice.link,
+    )
+    subject = _("How did your meetings at {event} go?").format(event=notice.event_name)
+    return build_message(person.email, subject, text)

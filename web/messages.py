@@ -176,6 +176,16 @@ CATALOGUE: dict[str, str] = {
     "move.not_a_slot": N_("{t} is not the start of a slot."),
     "move.unknown_table": N_("Unknown table “{t}”."),
     "move.breaks_rules": N_("This move breaks a rule, nothing was changed:"),
+    # meeting outcomes
+    "outcome.not_your_meeting": N_("No such meeting of yours in the published schedule."),
+    "outcome.not_yet": N_("You can say how this meeting went once it has ended."),
+    "outcome.took_place_required": N_("Say whether the meeting took place."),
+    "outcome.bad_follow_up": N_("Choose a quote, a sample or a factory visit."),
+    "outcome.rating_not_held": N_("A meeting that did not take place has no rating."),
+    "outcome.note_long": N_("At most {n} characters."),
+    "outcome.nothing_published": N_(
+        "Nothing is published yet: there are no meetings to ask about."
+    ),
     # matchmaking: a fit explained to a buyer or the organiser (about a supplier)...
     "match.makes": N_("makes {offered}"),
     "match.makes_as": N_("makes {offered} ({wanted})"),

@@ -208,6 +208,27 @@ class CheckIn(SQLModel, table=True):
     checked_in_by: int | None = _fk("organiser.id", ondelete="SET NULL", nullable=True)
 
 
+class MeetingOutcome(SQLModel, table=True):
+    """One side's answer about one meeting of the published release: whether it took place,
+    which follow-ups they want, a rating and a note (`web.usecases.outcomes`). One row per
+    meeting and side; answering again overwrites it.
+
+    The meeting is named by its request id (`request_ext`, as in the release), so that an
+    answer stays with its meeting when a later release moves it."""
+
+    __tablename__ = "meeting_outcome"
+    __table_args__ = (UniqueConstraint("event_id", "request_ext", "participant_id"),)
+    id: int = Field(default=None, primary_key=True)  # set by the database on insert
+    event_id: int = _fk("event.id", index=False)  # the unique constraint indexes it
+    request_ext: str
+    participant_id: int = _fk("participant.id")  # who answered: one side of the meeting
+    took_place: bool
+    follow_up: list[str] = _json([])  # FollowUp values; empty: no follow-up
+    rating: int | None = None  # 1-5; None when the meeting did not take place
+    note: str = ""  # private to its author and the organisers
+    recorded_at: NaiveDatetime = Field(default_factory=utcnow)  # the last change
+
+
 class SolveJob(SQLModel, table=True):
     __tablename__ = "solve_job"
     __table_args__ = (
@@ -276,7 +297,7 @@ class OutboxMessage(SQLModel, table=True):
     event_id: int | None = _fk("event.id", nullable=True)
     release_id: int | None = _fk("release.id", ondelete="SET NULL", nullable=True)
     participant_id: int | None = _fk("participant.id", ondelete="SET NULL", nullable=True)
-    kind: str  # "change" (a release's changes) | "link" (a sign-in link)
+    kind: str  # "change" (a release's changes) | "link" (a sign-in link) | "outcome" | "invitation"
     recipient: str
     subject: str
     message: str  # the whole RFC 5322 message, as sent

@@ -23,7 +23,7 @@ def test_migrations_match_models(database_url: str) -> None:
     assert diff == []
 
 
-def test_the_release_outbox_and_check_in_migrations_go_down_and_up_again(
+def test_the_release_outbox_check_in_and_outcome_migrations_go_down_and_up_again(
     database_url: str,
 ) -> None:
     engine = make_engine(database_url)
@@ -32,9 +32,9 @@ def test_the_release_outbox_and_check_in_migrations_go_down_and_up_again(
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "0006")
-    tables = ("release", "outbox_message", "check_in")
+    tables = ("release", "outbox_message", "check_in", "meeting_outcome")
     without = [inspect(engine).has_table(t) for t in tables]
     migrate(engine)
     again = [inspect(engine).has_table(t) for t in tables]
     engine.dispose()
-    assert (without, again) == ([False] * 3, [True] * 3)
+    assert (without, again) == ([False] * 4, [True] * 4)

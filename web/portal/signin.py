@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from web.http import sessions
 from web.http.deps import Db, LinksDep, PostmanDep, secret
 from web.http.limits import LoginLimiter
+from web.http.responses import safe_next
 from web.http.sessions import csrf_protect
 from web.i18n import set_locale_cookie
 from web.portal.pages import portal_page
@@ -22,12 +23,15 @@ LINK = "portal/link.html"
 
 
 @router.get("/p/login/{token}")
-def sign_in(request: Request, token: str, db: Db) -> Response:
+def sign_in(request: Request, token: str, db: Db, next: str = "") -> Response:
+    """Sign in by link, then open `next` if it is a portal page (the outcomes e-mail's link
+    opens the outcomes page), else the agenda."""
     person = tokens.participant_of_login(db, secret(request), token)
     if person is None:
         return portal_page(request, db, None, LINK, {"expired": True}, status_code=403)
     sessions.sign_in_participant(request, logins.start(db, participant=person))
-    response = RedirectResponse("/p/", status_code=303)
+    target = safe_next(next, "/p/")
+    response = RedirectResponse(target if target.startswith("/p/") else "/p/", status_code=303)
     if person.locale:
         set_locale_cookie(response, person.locale)
     return response

@@ -1,4 +1,5 @@
-"""Exports of a version: a table of meetings (CSV, XLSX) and the `b2b-schedule/1` document.
+"""Exports of a version: a table of meetings (CSV, XLSX) and the `b2b-schedule/1` document;
+the CSV and XLSX writers other tables share (the leads of `web.usecases.outcomes`).
 
 Cells come from what people typed (names, organisations), and a spreadsheet runs a cell
 that starts like a formula: every cell that starts with `=`, `+`, `-`, `@`, a tab or a
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from openpyxl import Workbook
@@ -69,21 +71,32 @@ def rows(db: Session, version: m.ScheduleVersion) -> list[list[str]]:
 
 
 def csv_bytes(db: Session, version: m.ScheduleVersion) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    writer.writerows(rows(db, version))
-    return out.getvalue().encode("utf-8-sig")
+    return table_csv(COLUMNS, rows(db, version))
 
 
 def xlsx_bytes(db: Session, version: m.ScheduleVersion) -> bytes:
+    return table_xlsx(f"version {version.number}", COLUMNS, rows(db, version))
+
+
+def table_csv(columns: Sequence[str], cells: Iterable[Sequence[str]]) -> bytes:
+    """A header and rows of neutralised cells (`spreadsheet_text`) as UTF-8 CSV with a BOM,
+    which spreadsheet programs need to read it as UTF-8."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    writer.writerows(cells)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def table_xlsx(title: str, columns: Sequence[str], cells: Iterable[Sequence[str]]) -> bytes:
+    """A header and rows of neutralised cells as one XLSX sheet, every cell text."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook always has one sheet
-    sheet.title = f"version {version.number}"
-    sheet.append(list(COLUMNS))
-    for row in rows(db, version):
-        sheet.append(row)
+    sheet.title = title
+    sheet.append(list(columns))
+    for row in cells:
+        sheet.append(list(row))
         for cell in sheet[sheet.max_row]:
             cell.data_type = "s"  # text, whatever it looks like
     buffer = io.BytesIO()

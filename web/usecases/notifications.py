@@ -1,4 +1,5 @@
-"""Who is told what: sign-in links, and the changes a newly published version brings.
+"""Who is told what: sign-in links, the changes a newly published version brings, and the
+request for meeting outcomes after the event.
 
 Use cases decide the notices (recipient, facts, invitations as iCalendar bytes); a `Postman`
 delivers them. The app's postmen (`web.mailing`) word each notice as an e-mail in the
@@ -32,6 +33,10 @@ class Links:
 
     def login(self, person: m.Participant) -> str:
         return tokens.login_url(self.base_url, self.secret, person)
+
+    def outcomes(self, person: m.Participant) -> str:
+        """A sign-in link that opens the participant's meeting outcomes page."""
+        return self.login(person) + "?next=/p/outcomes"
 
     def invitation(self, token: str) -> str:
         """The link of an organiser's invitation to an event."""
@@ -89,7 +94,17 @@ class InvitationNotice:
     expires_at: datetime  # UTC
 
 
-Notice = LinkNotice | ChangeNotice | InvitationNotice
+@dataclass(frozen=True, slots=True)
+class OutcomeNotice:
+    """After the event: how did your meetings go? (with a link to record it)"""
+
+    person: m.Participant
+    event_name: str
+    meetings: int  # the participant's meetings in the published release
+    link: str
+
+
+Notice = LinkNotice | ChangeNotice | InvitationNotice | OutcomeNotice
 
 
 class Postman(Protocol):
