@@ -93,6 +93,7 @@ STORED_WORDS = (
     N_("solve"),
     N_("edit"),
     N_("import"),
+    N_("walk-in"),
     N_("optimal"),
     N_("feasible"),
     N_("infeasible"),

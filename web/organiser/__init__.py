@@ -15,9 +15,11 @@ from web.organiser import (
     portal,
     registrations,
     requests,
+    rooms,
     signin_link,
     solving,
     versions,
+    walkins,
 )
 
 router = APIRouter()
@@ -37,5 +39,7 @@ for _module in (
     outbox,
     advice,
     desk,
+    walkins,
+    rooms,
 ):
     router.include_router(_module.router)
