@@ -112,12 +112,10 @@ def book(
     needs: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        when = datetime.fromisoformat(start)
-    except ValueError:
-        when = None
-    try:
-        if when is None:
-            raise Invalid(Msg("walkin.slot_gone"))
+        try:
+            when = datetime.fromisoformat(start)
+        except ValueError as bad:
+            raise Invalid(Msg("walkin.slot_gone")) from bad
         now = datetime.now(UTC)
         booked = walkins.book(
             db, event.id, a, b, when, postman, links, now=now, needs=_needs(needs)

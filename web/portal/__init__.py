@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from web.portal import calendars, pages, signin
+from web.portal import calendars, pages, signin, walkins
 
 router = APIRouter()
-for _module in (signin, pages, calendars):
+for _module in (signin, pages, calendars, walkins):
     router.include_router(_module.router)

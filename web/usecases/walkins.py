@@ -353,14 +353,19 @@ class Held:
     release: int
 
 
-def held(db: Session, event_id: int, request_ext: str) -> Held | None:
-    """The request's meeting in the published release, if it has one."""
+def held(
+    db: Session, event_id: int, request_ext: str, *, of: m.Participant | None = None
+) -> Held | None:
+    """The request's meeting in the published release, if it has one (and, with `of`, if
+    that participant is one of its two sides: nobody reads another pair's meeting)."""
     frozen = releases.current(db, event_id)
     if frozen is None:
         return None
     meeting = next((x for x in frozen.schedule.meetings if x.request_id == request_ext), None)
     request = frozen.event.request_by_id().get(request_ext)
     if meeting is None or request is None:
+        return None
+    if of is not None and of.ext_id not in request.pair:
         return None
     people = frozen.event.participant_by_id()
 
