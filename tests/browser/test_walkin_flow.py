@@ -90,11 +90,11 @@ def test_a_walk_in_booked_on_the_page_is_in_the_partners_agenda_and_ics(
         times = page.locator("#walkin-times tbody tr")
         expect(times).to_have_count(5)
         expect(times.first).to_have_attribute("data-start", f"{day}T08:30:00")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "walkin.png"), full_page=True)
         times.first.locator("button", has_text="Book").click()
         expect(page.locator("#walkin-booked")).to_contain_text("Release 2 is published")
         expect(page.locator("#walkin-booked")).to_contain_text("table T002")
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "walkin.png"), full_page=True)
         # the partner's portal
         partner = browser.new_context(accept_downloads=True).new_page()
         partner.set_default_timeout(20_000)
