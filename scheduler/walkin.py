@@ -9,6 +9,7 @@ left, `after` orders hold, and neither gets more than max_breaks breaks.
 
 from __future__ import annotations
 
+import enum
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -33,6 +34,19 @@ class WalkInError(ValueError):
     """The pair cannot be booked at all (unknown person, same person, already meeting)."""
 
 
+class Blocked(enum.StrEnum):
+    """Which rule leaves no slot: a code for callers that word it themselves."""
+
+    MAX_MEETINGS = "max_meetings"  # one of them already has max_meetings
+    AVAILABILITY = "availability"  # no slot both attend (sessions, unavailable, fixed)
+    NONE_LEFT = "none_left"  # no such slot is left from `not_before` on
+    BUSY = "busy"  # in each slot left, one of them has a meeting
+    ORDER = "order"  # the request's `after` order with other meetings
+    RESOURCE = "resource"  # no unit of a resource it needs is free
+    TABLES = "tables"  # no table is free
+    BREAKS = "breaks"  # max_breaks would be exceeded
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WalkInSlot:
     slot_idx: int
@@ -45,6 +59,7 @@ class WalkInProposal:
     request: MeetingRequest  # the event's request for the pair, or a new one
     slots: tuple[WalkInSlot, ...]  # earliest first
     reason: str | None = None  # why there is no slot, when `slots` is empty
+    blocked: Blocked | None = None  # the rule behind `reason`
 
 
 def walk_in_slots(
@@ -67,8 +82,9 @@ def walk_in_slots(
     """
     request = _request_for(event, schedule, from_id, to_id, requires, request_id)
     finder = _Finder(event, schedule, request)
-    slots, reason = finder.earliest(not_before, limit)
-    return WalkInProposal(request=request, slots=slots, reason=reason)
+    slots, why = finder.earliest(not_before, limit)
+    blocked, reason = why if why is not None else (None, None)
+    return WalkInProposal(request=request, slots=slots, reason=reason, blocked=blocked)
 
 
 def book_walk_in(
@@ -179,40 +195,45 @@ class _Finder:
 
     def earliest(
         self, not_before: datetime | None, limit: int
-    ) -> tuple[tuple[WalkInSlot, ...], str | None]:
+    ) -> tuple[tuple[WalkInSlot, ...], tuple[Blocked, str] | None]:
         p = self.p
         req = self.req
         ids = p.participant_ids
         a, b = ids[req.a], ids[req.b]
         for who in (req.a, req.b):
             if len(self.busy[who]) >= p.max_meetings[who]:
-                return (), f"{ids[who]} already has max_meetings {p.max_meetings[who]}"
+                return (), (
+                    Blocked.MAX_MEETINGS,
+                    f"{ids[who]} already has max_meetings {p.max_meetings[who]}",
+                )
         if not req.slots:
-            return (), explain_unscheduled(p, [UNSCHEDULED] * len(p.requests))[req.idx]
+            why = explain_unscheduled(p, [UNSCHEDULED] * len(p.requests))[req.idx]
+            return (), (Blocked.AVAILABILITY, why)
         slots = self.event.slots
         candidates = [s for s in req.slots if not_before is None or slots[s].start >= not_before]
         after = "" if not_before is None else f" from {not_before:%H:%M}"
         if not candidates:
-            return (), f"{a} and {b} are not both available in any slot{after}"
+            return (), (Blocked.NONE_LEFT, f"{a} and {b} are not both available in any slot{after}")
         free = [s for s in candidates if s not in self.busy[req.a] and s not in self.busy[req.b]]
         if not free:
-            return (), f"{a} and {b} have no free slot in common{after}"
+            return (), (Blocked.BUSY, f"{a} and {b} have no free slot in common{after}")
         ordered = [s for s in free if self._order_allows(s)]
         if not ordered:
-            return (), "its order with other meetings (after) leaves no common free slot"
+            return (), (
+                Blocked.ORDER,
+                "its order with other meetings (after) leaves no common free slot",
+            )
         resourced = [s for s in ordered if self._resources_allow(s)]
         if not resourced:
             names = ", ".join(p.resource_names[k] for k in req.resources)
-            return (), f"no {names} is free when both are{after}"
+            return (), (Blocked.RESOURCE, f"no {names} is free when both are{after}")
         tabled = [(s, t) for s in resourced if (t := self._table(s)) is not None]
         if not tabled:
-            return (), f"every table is taken whenever both are free{after}"
+            return (), (Blocked.TABLES, f"every table is taken whenever both are free{after}")
         within = [(s, t) for s, t in tabled if self._breaks_allow(s)]
         if not within:
-            return (
-                (),
-                f"each common free slot would give {a} or {b} more than {p.max_breaks} breaks",
-            )
+            why = f"each common free slot would give {a} or {b} more than {p.max_breaks} breaks"
+            return (), (Blocked.BREAKS, why)
         found = tuple(
             WalkInSlot(slot_idx=s, start=slots[s].start, table_id=t) for s, t in within[:limit]
         )

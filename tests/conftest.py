@@ -15,8 +15,10 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
@@ -37,6 +39,7 @@ SCREENSHOTS = Path(
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY_SAMPLE = ROOT / "samples" / "tiny.json"
+TINY_DAY = "2026-11-19"  # the one day of the tiny sample
 
 
 def import_event_json(session: Session, doc: object, venue: str = "") -> m.Event:
@@ -48,12 +51,24 @@ def import_event_json(session: Session, doc: object, venue: str = "") -> m.Event
     return events.import_event(session, owner, doc, venue=venue)
 
 
-def load_tiny(app: FastAPI, venue: str = "") -> int:
-    """Import samples/tiny.json into the app's database as a new event; its id."""
+def tiny_on(day: date | None = None) -> str:
+    """samples/tiny.json, held on `day` instead of its own day (2026-11-19)."""
+    text = TINY_SAMPLE.read_text()
+    return text if day is None else text.replace(TINY_DAY, day.isoformat())
+
+
+def tomorrow(timezone: str = "Asia/Ho_Chi_Minh") -> date:
+    """Tomorrow where the event is: every slot of an event held then is still to come."""
+    return datetime.now(ZoneInfo(timezone)).date() + timedelta(days=1)
+
+
+def load_tiny(app: FastAPI, venue: str = "", on: date | None = None) -> int:
+    """Import samples/tiny.json into the app's database as a new event (held `on` another
+    day if given); its id."""
     from scheduler.formats import load_json
 
     with Session(app.state.engine) as session:
-        return import_event_json(session, load_json(TINY_SAMPLE.read_text()), venue=venue).id
+        return import_event_json(session, load_json(tiny_on(on)), venue=venue).id
 
 
 def publish(app: FastAPI, session: Session, version: m.ScheduleVersion) -> None:

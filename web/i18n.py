@@ -97,6 +97,7 @@ STORED_WORDS = (
     N_("sent"),
     N_("edit"),
     N_("import"),
+    N_("walk-in"),
     N_("optimal"),
     N_("feasible"),
     N_("infeasible"),

@@ -186,6 +186,34 @@ CATALOGUE: dict[str, str] = {
     "outcome.nothing_published": N_(
         "Nothing is published yet: there are no meetings to ask about."
     ),
+    # walk-in meetings
+    "walkin.not_published": N_(
+        "Publish a schedule first: walk-ins are added to the published one."
+    ),
+    "walkin.same_person": N_("Choose two different people."),
+    "walkin.already_meet": N_("They already meet at {at} in the published schedule."),
+    "walkin.outdated": N_(
+        "The set-up changed since the published schedule was made: publish a schedule that "
+        "fits it before booking walk-ins."
+    ),
+    "walkin.published_breaks_rules": N_(
+        "The published schedule breaks a rule of the current set-up ({rule}): publish one that "
+        "keeps them before booking walk-ins."
+    ),
+    "walkin.breaks_rules": N_("This meeting would break a rule, nothing was booked: {rule}"),
+    "walkin.slot_gone": N_("That time is no longer free: choose another one."),
+    "walkin.portal_off": N_("The organiser does not take walk-in bookings in the portal."),
+    "walkin.declined": N_("This meeting was declined: ask the organiser at the desk."),
+    "walkin.blocked.max_meetings": N_("One of them already has as many meetings as allowed."),
+    "walkin.blocked.availability": N_("They do not both attend any session."),
+    "walkin.blocked.none_left": N_("No time is left, from now on, when both attend."),
+    "walkin.blocked.busy": N_("There is no time left when both are free."),
+    "walkin.blocked.order": N_("Its order with their other meetings leaves no free time."),
+    "walkin.blocked.resource": N_(
+        "No interpreter (or other resource it needs) is free when both are."
+    ),
+    "walkin.blocked.tables": N_("Every table is taken whenever both are free."),
+    "walkin.blocked.breaks": N_("Every free time would give one of them too many breaks."),
     # matchmaking: a fit explained to a buyer or the organiser (about a supplier)...
     "match.makes": N_("makes {offered}"),
     "match.makes_as": N_("makes {offered} ({wanted})"),

@@ -69,6 +69,8 @@ class Event(SQLModel, table=True):
     max_requests_per_participant: int | None = None
     # the last number given to a new request id; taking one locks this row (no two alike)
     request_seq: int = 0
+    # participants may book a walk-in meeting from the portal (organisers always may)
+    walk_ins_from_portal: bool = False
     created_at: NaiveDatetime = Field(default_factory=utcnow)
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from scheduler.check import check_schedule
 from scheduler.domain import Event, Meeting, Schedule
-from scheduler.walkin import WalkInError, book_walk_in, walk_in_slots
+from scheduler.walkin import Blocked, WalkInError, book_walk_in, walk_in_slots
 from tests.scheduler.factories import at, event, person, request, session, unavailable
 
 
@@ -54,10 +54,45 @@ def test_a_host_meets_at_their_own_table() -> None:
     assert proposal.slots[0].table_id == "H-C"
 
 
+def test_a_slot_whose_pooled_tables_are_all_taken_is_skipped() -> None:
+    """One pooled table: A and B hold it at slot 0, so C and D start at slot 1 on it."""
+    ev = day(tables=1)
+    proposal = walk_in_slots(ev, published(("R1", 0, "T01")), "C", "D", limit=1)
+    assert [(s.slot_idx, s.table_id) for s in proposal.slots] == [(1, "T01")]
+
+
+def test_a_slot_where_one_is_unavailable_is_skipped_and_later_ones_follow() -> None:
+    ev = event(["A", "B", person("C", unavailable=unavailable(1, 1))], [])
+    assert starts(ev, published(), "A", "C") == [0, 2, 3]
+
+
+def test_proposals_come_earliest_first_and_stop_at_the_limit() -> None:
+    ev = day()
+    assert starts(ev, published(("R1", 2, "T01")), "A", "C", limit=3) == [0, 1, 3]
+
+
+def test_none_left_after_the_last_slot_says_so() -> None:
+    ev = day()
+    later = at(4)  # the morning's four slots are over
+    proposal = walk_in_slots(ev, published(), "C", "D", not_before=later)
+    assert (proposal.slots, proposal.blocked) == ((), Blocked.NONE_LEFT)
+
+
+def test_a_busy_partner_in_every_slot_left_leaves_nothing() -> None:
+    ev = event(["A", "B", "C", "D"], [request("R1", "A", "B"), request("R2", "A", "D")])
+    schedule = published(("R1", 2, "T01"), ("R2", 3, "T02"))
+    proposal = walk_in_slots(ev, schedule, "C", "A", not_before=at(2))
+    assert (proposal.slots, proposal.blocked) == ((), Blocked.BUSY)
+
+
 def test_no_free_table_means_no_slot_and_says_why() -> None:
     ev = day(tables=1, sessions=(session(slots=1),))
     proposal = walk_in_slots(ev, published(("R1", 0, "T01")), "C", "D")
-    assert (proposal.slots, proposal.reason) == ((), "every table is taken whenever both are free")
+    assert (proposal.slots, proposal.reason, proposal.blocked) == (
+        (),
+        "every table is taken whenever both are free",
+        Blocked.TABLES,
+    )
 
 
 def test_a_slot_without_a_free_interpreter_is_not_proposed() -> None:
@@ -79,7 +114,10 @@ def test_a_slot_that_would_exceed_max_breaks_is_not_proposed() -> None:
 def test_someone_at_max_meetings_gets_no_slot() -> None:
     ev = event([person("A", max_meetings=1), "B", "C"], [request("R1", "A", "B")])
     proposal = walk_in_slots(ev, published(("R1", 0, "T01")), "A", "C")
-    assert proposal.reason == "A already has max_meetings 1"
+    assert (proposal.reason, proposal.blocked) == (
+        "A already has max_meetings 1",
+        Blocked.MAX_MEETINGS,
+    )
 
 
 def test_a_pair_that_already_meets_is_refused() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -45,9 +45,9 @@ def organiser_token(
         return {"Authorization": f"Bearer {accounts.create_api_token(session, email)}"}
 
 
-def load_tiny(app: FastAPI) -> int:
-    """samples/tiny.json as a new event at the NECC; its id."""
-    return _load_tiny(app, venue="NECC Hà Nội")
+def load_tiny(app: FastAPI, on: date | None = None) -> int:
+    """samples/tiny.json as a new event at the NECC (held `on` another day if given); its id."""
+    return _load_tiny(app, venue="NECC Hà Nội", on=on)
 
 
 def create_event(client: OrganiserClient) -> int:

@@ -17,9 +17,11 @@ from web.organiser import (
     portal,
     registrations,
     requests,
+    rooms,
     signin_link,
     solving,
     versions,
+    walkins,
 )
 
 router = APIRouter()
@@ -41,5 +43,7 @@ for _module in (
     noshows,
     advice,
     desk,
+    walkins,
+    rooms,
 ):
     router.include_router(_module.router)

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from web.portal import calendars, outcomes, pages, signin
+from web.portal import calendars, outcomes, pages, signin, walkins
 
 router = APIRouter()
-for _module in (signin, pages, calendars, outcomes):
+for _module in (signin, pages, calendars, outcomes, walkins):
     router.include_router(_module.router)

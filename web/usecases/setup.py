@@ -36,6 +36,7 @@ class SetupValues:
     pooled_tables: int
     sessions: list[tuple[str, datetime, datetime]]
     resources: dict[str, int]
+    walk_ins_from_portal: bool = False
 
 
 @dataclass
@@ -52,6 +53,7 @@ class SetupForm:
     sessions: str = ""
     pooled_tables: str = "0"
     resources: str = ""
+    walk_ins_from_portal: str = ""  # a checkbox: "on" when ticked, absent otherwise
     errors: dict[str, Msg | list[Msg]] = field(default_factory=dict)
     parsed: SetupValues | None = None
 
@@ -99,6 +101,7 @@ class SetupForm:
             resources="\n".join(
                 f"{r.name} {r.capacity}" for r in sorted(resources, key=lambda r: r.name)
             ),
+            walk_ins_from_portal="on" if event.walk_ins_from_portal else "",
         )
 
     def validate(self) -> bool:
@@ -142,6 +145,7 @@ class SetupForm:
             pooled_tables=pooled,
             sessions=sessions,
             resources=resources,
+            walk_ins_from_portal=bool(self.walk_ins_from_portal.strip()),
         )
         return True
 
@@ -276,6 +280,7 @@ def apply_setup(
     event.max_breaks = p.max_breaks
     event.request_deadline = p.request_deadline
     event.max_requests_per_participant = p.max_requests_per_participant
+    event.walk_ins_from_portal = p.walk_ins_from_portal
     session.add(event)
     for sid in removed:
         session.delete(existing[sid])
