@@ -83,13 +83,23 @@ def create(db: Session, version: m.ScheduleVersion) -> m.Release:
 
 
 def current(db: Session, event_id: int) -> Frozen | None:
-    """The published release of the event (its newest); None before anything is published."""
-    row = db.exec(
-        select(m.Release)
-        .where(m.Release.event_id == event_id)
-        .order_by(col(m.Release.number).desc())
-    ).first()
-    return read(db, row) if row is not None else None
+    """The published release of the event (its newest); None before anything is published.
+    Served from the cache: only the row's key is read, its document once per process."""
+    key = _newest(db, event_id)
+    return _read(db, key) if key is not None else None
+
+
+_Key = tuple[int, int, int, datetime]  # id, event id, number, published at
+
+
+def _newest(db: Session, event_id: int, below: int | None = None) -> _Key | None:
+    """The key of the event's newest release (numbered below `below`, if given)."""
+    query = select(m.Release.id, m.Release.event_id, m.Release.number, m.Release.published_at)
+    query = query.where(m.Release.event_id == event_id)
+    if below is not None:
+        query = query.where(m.Release.number < below)
+    found = db.exec(query.order_by(col(m.Release.number).desc())).first()
+    return (found[0], found[1], found[2], found[3]) if found is not None else None
 
 
 def latest_of_version(db: Session, version_id: int) -> m.Release | None:
@@ -101,11 +111,17 @@ def latest_of_version(db: Session, version_id: int) -> m.Release | None:
     ).first()
 
 
-def read(db: Session, row: m.Release, *, with_previous: bool = True) -> Frozen:
-    """A release row read back (cached: a release never changes)."""
+def read(db: Session, row: m.Release) -> Frozen:
+    """A release row read back, with its previous release."""
+    return _read(db, (row.id, row.event_id, row.number, row.published_at))
+
+
+def _read(db: Session, release: _Key, *, with_previous: bool = True) -> Frozen:
+    """A release read back (cached: a release never changes)."""
+    release_id, event_id, number, published_at = release
     # Rows never change, but the same id may name another release in another database (or
     # after a reset): the key says which database and when.
-    key = (str(db.get_bind().engine.url), row.id, row.published_at, with_previous)
+    key = (str(db.get_bind().engine.url), release_id, published_at, with_previous)
     with _lock:
         hit = _cache.get(key)
         if hit is not None:
@@ -113,13 +129,11 @@ def read(db: Session, row: m.Release, *, with_previous: bool = True) -> Frozen:
             return hit
     previous = None
     if with_previous:
-        previous_row = db.exec(
-            select(m.Release)
-            .where(m.Release.event_id == row.event_id, m.Release.number < row.number)
-            .order_by(col(m.Release.number).desc())
-        ).first()
-        if previous_row is not None:
-            previous = read(db, previous_row, with_previous=False)
+        before = _newest(db, event_id, below=number)
+        if before is not None:
+            previous = _read(db, before, with_previous=False)
+    row = db.get(m.Release, release_id)
+    assert row is not None  # its key was read just now; releases are never deleted
     frozen = _parse(row, previous)
     with _lock:
         _cache[key] = frozen
