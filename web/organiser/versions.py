@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -19,9 +20,10 @@ from web.http.deps import (
     OutboxDep,
     PublishEvent,
     ReadEvent,
+    SettingsDep,
     Version,
 )
-from web.http.responses import XLSX, download, form_strings, redirect
+from web.http.responses import XLSX, download, form_strings, is_htmx, redirect
 from web.http.sessions import csrf_protect
 from web.http.templating import render
 from web.usecases import exports, publishing, registrations, review, versions
@@ -63,10 +65,48 @@ def diff(request: Request, db: Db, event: ReadEvent, a: int, b: int) -> Response
 
 
 @router.get("/{number}")
-def summary(request: Request, db: Db, event: ReadEvent, number: int) -> Response:
+def summary(
+    request: Request,
+    db: Db,
+    event: ReadEvent,
+    settings: SettingsDep,
+    number: int,
+    kind: str = "",
+    page: int = 1,
+) -> Response:
+    """The review page; `kind` and `page` open one group of unscheduled requests at a page
+    (what the group's pager links to without htmx)."""
     version = versions.get_version(db, event.id, number)
-    context = {"event": event, "version": version, "summary": review.summary(db, version)}
+    context = {
+        "event": event,
+        "version": version,
+        "summary": review.summary(db, version, settings.page_size, kind, page),
+        "open_kind": kind,
+    }
     return render(request, "organiser/versions/review.html", context)
+
+
+@router.get("/{number}/unscheduled")
+def unscheduled(
+    request: Request,
+    db: Db,
+    event: ReadEvent,
+    settings: SettingsDep,
+    number: int,
+    kind: str,
+    page: int = 1,
+) -> Response:
+    """One page of a group of unscheduled requests, swapped into the review page by htmx;
+    a browser without htmx gets the review page with that group open at that page."""
+    version = versions.get_version(db, event.id, number)
+    group = review.unscheduled_group(db, version, kind, page, settings.page_size)
+    if not is_htmx(request):
+        query = urlencode({"kind": group.kind.value, "page": group.page})
+        return redirect(
+            request, f"/events/{event.id}/versions/{number}?{query}#reasons-{group.kind.value}"
+        )
+    context = {"event": event, "version": version, "g": group}
+    return render(request, "organiser/versions/reasons.html", context)
 
 
 @router.get("/{number}/grid")
@@ -119,10 +159,10 @@ async def move(request: Request, db: Db, event: EditEvent, number: int, mid: int
 
 def _refused_move(
     request: Request, db: Db, event: Event, version: Version, meeting: Meeting
-) -> Callable[[Msg, list[str]], Response]:
+) -> Callable[[Msg, list[Msg]], Response]:
     """The move form again, saying why the move was refused (nothing changed)."""
 
-    def answer(why: Msg, violations: list[str]) -> Response:
+    def answer(why: Msg, violations: list[Msg]) -> Response:
         context = {
             "event": event,
             "version": version,
