@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -71,17 +70,17 @@ def summary(
     event: ReadEvent,
     settings: SettingsDep,
     number: int,
-    kind: str = "",
+    reason: str = "",
     page: int = 1,
 ) -> Response:
-    """The review page; `kind` and `page` open one group of unscheduled requests at a page
-    (what the group's pager links to without htmx)."""
+    """The review page; `reason` (a kind of reason) and `page` open that group of
+    unscheduled requests at that page (where the group's pager leads without htmx)."""
     version = versions.get_version(db, event.id, number)
     context = {
         "event": event,
         "version": version,
-        "summary": review.summary(db, version, settings.page_size, kind, page),
-        "open_kind": kind,
+        "summary": review.summary(db, version, settings.page_size, reason, page),
+        "open_kind": reason,
     }
     return render(request, "organiser/versions/review.html", context)
 
@@ -93,18 +92,15 @@ def unscheduled(
     event: ReadEvent,
     settings: SettingsDep,
     number: int,
-    kind: str,
+    reason: str,
     page: int = 1,
 ) -> Response:
     """One page of a group of unscheduled requests, swapped into the review page by htmx;
-    a browser without htmx gets the review page with that group open at that page."""
+    without htmx, the review page with that group open at that page."""
     version = versions.get_version(db, event.id, number)
-    group = review.unscheduled_group(db, version, kind, page, settings.page_size)
+    group = review.unscheduled_group(db, version, reason, page, settings.page_size)
     if not is_htmx(request):
-        query = urlencode({"kind": group.kind.value, "page": group.page})
-        return redirect(
-            request, f"/events/{event.id}/versions/{number}?{query}#reasons-{group.kind.value}"
-        )
+        return summary(request, db, event, settings, number, group.kind.value, group.page)
     context = {"event": event, "version": version, "g": group}
     return render(request, "organiser/versions/reasons.html", context)
 
