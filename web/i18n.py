@@ -13,13 +13,14 @@ import contextvars
 import gettext as _gettext
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from functools import cache
 from http.cookies import SimpleCookie
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import babel.dates
+import babel.numbers
 import jinja2
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -210,6 +211,16 @@ def _localise(dt: datetime, tz: str | tzinfo | None) -> tuple[datetime, tzinfo |
     return dt, zone
 
 
+def from_utc(moment: datetime, tz: str | tzinfo) -> datetime:
+    """A naive UTC `moment` (how rows store when something happened) as the naive wall-clock
+    time of zone `tz`; an unknown zone name leaves it in UTC."""
+    try:
+        zone = _zone(tz)
+    except (ValueError, ZoneInfoNotFoundError):
+        return moment
+    return moment.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
+
+
 def format_datetime(
     dt: datetime, tz: str | tzinfo | None = None, locale: str | None = None, fmt: str = "medium"
 ) -> str:
@@ -243,6 +254,11 @@ def format_time(
     return babel.dates.format_time(t, fmt, locale=locale or get_locale())
 
 
+def format_number(n: float, locale: str | None = None) -> str:
+    """A number grouped as the locale writes it: '2,470' / '2.470'."""
+    return babel.numbers.format_decimal(n, locale=locale or get_locale())
+
+
 # ---------------------------------------------------------------- Jinja
 
 
@@ -257,3 +273,4 @@ def install(env: jinja2.Environment) -> None:
     env.filters["format_datetime"] = format_datetime
     env.filters["format_date"] = format_date
     env.filters["format_time"] = format_time
+    env.filters["num"] = format_number

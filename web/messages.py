@@ -166,6 +166,7 @@ CATALOGUE: dict[str, str] = {
     # versions
     "version.not_found": N_("No such schedule version."),
     "version.copy_of": N_("copy of version {n}"),
+    "version.no_such_reason": N_("No such kind of reason."),
     "release.outdated": N_(
         "The set-up changed since this version was made: {n} of its meetings are at times or "
         "for requests the event no longer has. Solve again, or copy and edit the version."
@@ -214,6 +215,73 @@ CATALOGUE: dict[str, str] = {
     ),
     "walkin.blocked.tables": N_("Every table is taken whenever both are free."),
     "walkin.blocked.breaks": N_("Every free time would give one of them too many breaks."),
+    # why a request is not in the schedule (web.usecases.reasons reads the solver's words)
+    "resource.interpreter": N_("interpreter for {language}"),
+    "reason.one_of": N_("{a} or {b}"),
+    "reason.max_meetings": N_("{who} already has {n} meetings, the most they accept."),
+    "reason.no_meetings": N_("{who} accepts no meetings (their limit is 0)."),
+    "reason.both_host": N_(
+        "{a} and {b} both host a table, so there is no table for them to meet at."
+    ),
+    "reason.no_resource": N_("The event has no {resource}."),
+    "reason.no_pooled_table": N_("There is no pooled table for meetings without a host."),
+    "reason.never_available": N_("{who} is not available in any slot."),
+    "reason.never_together": N_("{a} and {b} are never available at the same time."),
+    "reason.never_in_session": N_("{a} and {b} are never both available in session {sessions}."),
+    "reason.fixed_unavailable": N_("It is fixed at {time}, when {a} or {b} is not available."),
+    "reason.no_slot": N_("No slot fits this request."),
+    "reason.busy_priority": N_(
+        "{who} already has a priority-{p} meeting in every slot {a} and {b} share ({n} in all)."
+    ),
+    "reason.busy_priority_from": N_(
+        "{who} already has a meeting of priority {p} or higher in every slot {a} and {b} share "
+        "({n} in all)."
+    ),
+    "reason.busy_worth_more": N_(
+        "{who} already has meetings worth more in total in every slot {a} and {b} share "
+        "({n} in all)."
+    ),
+    "reason.resource_taken": N_("No {resource} is free in any slot {a} and {b} share."),
+    "reason.pooled_taken": N_("Every pooled table is taken in the slots {a} and {b} share."),
+    "reason.after": N_("It must come after {request}, which is held later."),
+    "reason.breaks": N_("In any slot both have free, {a} or {b} would get more than {n} breaks."),
+    "reason.search": N_(
+        "{a} and {b} have a free slot in common, but within the time limit the solver found "
+        "no way to add this meeting without losing more elsewhere."
+    ),
+    "reason.other": N_("As recorded: {text}"),
+    # kinds of reasons, as the review page groups them (`scheduler.explain.ReasonKind`)
+    "kind.meeting_limit": N_("A side reached its meeting limit"),
+    "kind.busy": N_("A side is busy in every shared slot"),
+    "kind.availability": N_("Never both available"),
+    "kind.resource": N_("No interpreter (or resource) free"),
+    "kind.pooled_tables": N_("No pooled table free"),
+    "kind.host_tables": N_("Both sides host a table"),
+    "kind.order": N_("Must follow a later meeting"),
+    "kind.breaks": N_("Would give too many breaks"),
+    "kind.search": N_("Room left; no gain found in time"),
+    "kind.other": N_("Other reasons"),
+    # a rule a schedule breaks (web.usecases.reasons reads the checker's words)
+    "violation.no_request": N_("A meeting for {request}, which is no longer a request."),
+    "violation.twice": N_("{request} is scheduled more than once."),
+    "violation.no_slot": N_("{request} is not in a slot of the event."),
+    "violation.not_slot_start": N_("{request}: {when} is not the start of a slot."),
+    "violation.busy": N_("{request}: {who} already meets in {other} at {when}."),
+    "violation.unavailable": N_("{request}: {who} is not available at {when}."),
+    "violation.session": N_(
+        "{request} is held in session {session}, but only {sessions} is allowed."
+    ),
+    "violation.fixed": N_("{request} is fixed at {fixed} but held at {when}."),
+    "violation.unknown_table": N_("{request}: there is no table {table}."),
+    "violation.table_taken": N_("{request}: table {table} already holds {other} at {when}."),
+    "violation.table_reserved": N_("{request}: table {table} is reserved for {who}."),
+    "violation.own_table": N_("{request}: {who} must meet at their own table {own}, not {table}."),
+    "violation.capacity": N_("{resource}: {used} needed at {when}, but the event has {capacity}."),
+    "violation.max_meetings": N_("{who} would have {n} meetings; they accept at most {limit}."),
+    "violation.required": N_("{request} is required but not scheduled."),
+    "violation.order": N_("{request} must come after {other}."),
+    "violation.max_breaks": N_("{who} would have {n} breaks; the event allows at most {limit}."),
+    "violation.other": N_("As recorded: {text}"),
     # matchmaking: a fit explained to a buyer or the organiser (about a supplier)...
     "match.makes": N_("makes {offered}"),
     "match.makes_as": N_("makes {offered} ({wanted})"),

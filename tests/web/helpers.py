@@ -7,6 +7,7 @@ import re
 import time
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -14,7 +15,8 @@ from sqlmodel import Session, col, select
 
 from scheduler import domain
 from scheduler.check import check_schedule
-from tests.conftest import OrganiserClient, publish
+from scheduler.solve import SolveParams, solve
+from tests.conftest import OrganiserClient, import_event_json, publish
 from tests.conftest import load_tiny as _load_tiny
 from web import models as m
 from web.usecases import access, accounts, mapper, tokens, versions
@@ -195,3 +197,54 @@ def clear_requests(app: FastAPI) -> None:
         for row in session.exec(select(m.MeetingRequest)):
             session.delete(row)
         session.commit()
+
+
+SUPPLIERS = ("S1", "S2", "S3", "S4", "S5")
+
+
+def small_event() -> dict[str, Any]:
+    """A `b2b-event/1` event whose unscheduled requests are known whatever the solver does:
+    buyer B1-1 takes one meeting and four suppliers ask for it (three left out at its
+    limit); supplier S5-1 is there only in the afternoon, buyer B2-1 only in the morning
+    (their request left out: never both there)."""
+
+    def org(oid: str, role: str) -> dict[str, str]:
+        return {"id": oid, "name": f"{oid} Company", "role": role}
+
+    def person(pid: str, **kw: object) -> dict[str, object]:
+        return {"id": f"{pid}-1", "organisation": pid, "name": f"Person {pid}", **kw}
+
+    requests = [
+        {"id": f"R{i}", "from": f"{s}-1", "to": "B1-1"} for i, s in enumerate(SUPPLIERS[:4], 1)
+    ]
+    requests.append({"id": "R5", "from": "S5-1", "to": "B2-1"})
+    return {
+        "format": "b2b-event/1",
+        "event": {
+            "name": "Review fair",
+            "timezone": "Asia/Ho_Chi_Minh",
+            "slot_minutes": 20,
+            "sessions": [
+                {"id": "am", "start": "2026-11-19T09:00", "end": "2026-11-19T10:00"},
+                {"id": "pm", "start": "2026-11-19T14:00", "end": "2026-11-19T15:00"},
+            ],
+        },
+        "tables": [{"id": f"T{i}"} for i in range(1, 4)],
+        "organisations": [org("B1", "buyer"), org("B2", "buyer")]
+        + [org(s, "supplier") for s in SUPPLIERS],
+        "participants": [
+            person("B1", max_meetings=1),
+            person("B2", available=["am"]),
+            *(person(s) for s in SUPPLIERS[:4]),
+            person("S5", available=["pm"]),
+        ],
+        "requests": requests,
+    }
+
+
+def solved_small_event(session: Session) -> m.ScheduleVersion:
+    """The event imported, solved and stored as version 1."""
+    event_id = import_event_json(session, small_event()).id
+    event = mapper.event_of(session, event_id, for_solver=True)
+    schedule = solve(event, SolveParams(time_limit=5, workers=1, seed=0))
+    return versions.create_version(session, event_id, event, schedule, source="solve")

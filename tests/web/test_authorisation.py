@@ -222,6 +222,8 @@ def url_of(route: Route, world: World, ids: dict[str, int] | None = None) -> str
             continue
         if name == "kind":
             value = "csv"
+        elif name == "reason":
+            value = "meeting_limit"
         elif name == "participant_id" and kind is str:
             value = "B001-1"
         else:

@@ -42,6 +42,14 @@ def _dt(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
+def _in_zone(moment: datetime | None, zone: str) -> str:
+    """A stored moment (naive UTC, as `web.models.utcnow` writes it) as the wall-clock time
+    of the time zone `zone`, written as `dt` writes."""
+    if moment is None:
+        return ""
+    return _dt(i18n.from_utc(moment, zone))
+
+
 def _join(values: Sequence[str] | None) -> str:
     return ", ".join(values or ())
 
@@ -65,6 +73,7 @@ def make_environment() -> jinja2.Environment:
     env.globals["role_name"] = messages.role
     env.filters["hm"] = _hm
     env.filters["dt"] = _dt
+    env.filters["in_zone"] = _in_zone
     env.filters["join_list"] = _join
     env.filters["msg"] = _finalize
     return env

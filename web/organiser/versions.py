@@ -19,9 +19,10 @@ from web.http.deps import (
     OutboxDep,
     PublishEvent,
     ReadEvent,
+    SettingsDep,
     Version,
 )
-from web.http.responses import XLSX, download, form_strings, redirect
+from web.http.responses import XLSX, download, form_strings, is_htmx, redirect
 from web.http.sessions import csrf_protect
 from web.http.templating import render
 from web.usecases import exports, publishing, registrations, releases, review, versions
@@ -63,16 +64,47 @@ def diff(request: Request, db: Db, event: ReadEvent, a: int, b: int) -> Response
 
 
 @router.get("/{number}")
-def summary(request: Request, db: Db, event: ReadEvent, number: int) -> Response:
+def summary(
+    request: Request,
+    db: Db,
+    event: ReadEvent,
+    settings: SettingsDep,
+    number: int,
+    reason: str = "",
+    page: int = 1,
+) -> Response:
+    """The review page; `reason` (a kind of reason) and `page` open that group of
+    unscheduled requests at that page (where the group's pager leads without htmx)."""
     version = versions.get_version(db, event.id, number)
     context = {
         "event": event,
         "version": version,
-        "summary": review.summary(db, version),
+        "summary": review.summary(db, version, settings.page_size, reason, page),
+        "open_kind": reason,
         "drift": releases.drift(db, event.id),
         "against": releases.compare(db, version),
     }
     return render(request, "organiser/versions/review.html", context)
+
+
+@router.get("/{number}/unscheduled")
+def unscheduled(
+    request: Request,
+    db: Db,
+    event: ReadEvent,
+    settings: SettingsDep,
+    number: int,
+    reason: str,
+    page: int = 1,
+) -> Response:
+    """One page of a group of unscheduled requests, swapped into the review page by htmx;
+    without htmx, the review page with that group open at that page."""
+    version = versions.get_version(db, event.id, number)
+    group = review.unscheduled_group(db, version, reason, page, settings.page_size)
+    if not is_htmx(request):
+        return summary(request, db, event, settings, number, group.kind.value, group.page)
+    context = {"event": event, "version": version, "g": group}
+    return render(request, "organiser/versions/reasons.html", context)
 
 
 @router.get("/{number}/grid")
@@ -125,10 +157,10 @@ async def move(request: Request, db: Db, event: EditEvent, number: int, mid: int
 
 def _refused_move(
     request: Request, db: Db, event: Event, version: Version, meeting: Meeting
-) -> Callable[[Msg, list[str]], Response]:
+) -> Callable[[Msg, list[Msg]], Response]:
     """The move form again, saying why the move was refused (nothing changed)."""
 
-    def answer(why: Msg, violations: list[str]) -> Response:
+    def answer(why: Msg, violations: list[Msg]) -> Response:
         context = {
             "event": event,
             "version": version,

@@ -16,7 +16,7 @@ from scheduler.check import check_schedule
 from scheduler.ical import Change, meeting_changes
 from web import models as m
 from web.models import VersionStatus
-from web.usecases import mapper
+from web.usecases import mapper, reasons
 from web.usecases.errors import Invalid, Msg, NotFound
 
 EDITED = "edited"  # the status of a hand-edited version: valid, no optimality claim
@@ -25,7 +25,7 @@ EDITED = "edited"  # the status of a hand-edited version: valid, no optimality c
 class MoveRefused(Invalid):
     """The move would break rules of the event; `violations` are the checker's findings."""
 
-    def __init__(self, violations: list[str]) -> None:
+    def __init__(self, violations: list[Msg]) -> None:
         super().__init__(Msg("move.breaks_rules"))
         self.violations = violations
 
@@ -160,7 +160,7 @@ def move_meeting(
     after = domain.Schedule(event_name=full.name, meetings=moved)
     new = [v for v in check_schedule(full, after).violations if v not in old]
     if new:
-        raise MoveRefused(new)
+        raise MoveRefused([reasons.violation(v) for v in new])
     target = editable_copy(db, version)
     row = _same_meeting(db, target, meeting)
     row.start, row.end, row.table_ext, row.pinned = start, slots[start].end, table, True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import timedelta
 
@@ -168,3 +169,55 @@ def test_a_re_solve_keeps_the_pinned_meetings(
     wait_for_job(organiser_client, event_id)
     again = next(x for x in meetings(app, event_id, 2) if x.request_ext == meeting.request_ext)
     assert (again.start, again.pinned) == (start, True)
+
+
+def _job_at(app: FastAPI, event_id: int, progress: dict[str, object]) -> None:
+    """A running 30-second solve that started 10 s ago and last reported `progress`."""
+    now = m.utcnow()
+    with Session(app.state.engine) as session:
+        session.add(
+            m.SolveJob(
+                event_id=event_id,
+                state="running",
+                heartbeat_at=now,
+                started_at=now - timedelta(seconds=10),
+                params={"time_limit": 30},
+                progress=progress,
+            )
+        )
+        session.commit()
+
+
+WEIGHING = {
+    "phase": "weight",
+    "elapsed": 4.6,
+    "meetings": 600,
+    "weight": 2470,
+    "weight_bound": 2481,
+}
+
+
+def test_the_progress_bar_measures_time_against_the_limit_and_names_the_phase(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = load_tiny(app)
+    _job_at(app, event_id, WEIGHING)
+    page = organiser_client.get(f"/events/{event_id}/solve").text
+    label = re.search(r'<label for="job-time" id="job-time-label">([^<]*)</label>', page)
+    bar = re.search(r'<progress id="job-time" max="30.0" value="(\d+\.\d+)">', page)
+    assert label and bar
+    assert re.fullmatch(r"Phase: proving the best weight · 10(\.\d)? s of at most 30 s", label[1])
+    assert 10 <= float(bar[1]) < 12
+
+
+def test_the_weight_found_is_a_figure_against_its_bound(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = load_tiny(app)
+    _job_at(app, event_id, WEIGHING)
+    page = organiser_client.get(f"/events/{event_id}/solve").text
+    figure = re.search(r'<div class="stat" id="job-weight">(.*?)</div>', page, re.S)
+    assert figure and re.sub(r"\s+", " ", figure[1]).strip() == (
+        "Weight found vs bound <b>2,470 / 2,481</b> "
+        '<span class="muted">99.6 % of the most any schedule can hold</span>'
+    )
