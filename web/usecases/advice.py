@@ -122,11 +122,9 @@ def _run(session: Session, job_id: int, attempt: int, parent_pid: int | None) ->
     should_stop = jobs.stopper(session, KIND, job_id, attempt, parent_pid, PROGRESS_EVERY)
     try:
         advice = advise(event, advice_params, on_progress=on_progress, should_stop=should_stop)
-    except AdviceError as error:
+    except AdviceError as error:  # also when stopped before any schedule: cancel wins then
         failure = Msg("advice.no_schedule", reason=str(error))
-        jobs.retrying(
-            session, lambda: jobs.finish(session, KIND, job_id, attempt, JobState.FAILED, failure)
-        )
+        jobs.retrying(session, lambda: _store(session, job_id, attempt, parent_pid, failure))
         return
     result = {
         "weight": advice.weight,
@@ -150,12 +148,21 @@ def _load(session: Session, job_id: int) -> tuple[dict[str, Any], Event]:
 
 
 def _store(
-    session: Session, job_id: int, attempt: int, parent_pid: int | None, result: dict[str, Any]
+    session: Session,
+    job_id: int,
+    attempt: int,
+    parent_pid: int | None,
+    outcome: dict[str, Any] | Msg,
 ) -> None:
+    """The run's result (or why there is none), unless it was cancelled or replaced."""
     job = jobs.locked(session, KIND, job_id, attempt, parent_pid)
     if job is None:
         return
-    job.result = result
+    if isinstance(outcome, Msg):
+        session.rollback()
+        jobs.finish(session, KIND, job_id, attempt, JobState.FAILED, outcome)
+        return
+    job.result = outcome
     for key, value in jobs.finished(JobState.SUCCEEDED, None).items():
         setattr(job, key, value)
     session.add(job)

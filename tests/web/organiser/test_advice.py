@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -14,11 +16,12 @@ from scheduler.advise import AdviceParams, advise
 from scheduler.formats import event_to_json
 from tests.conftest import OrganiserClient, import_event_json
 from tests.scheduler.bottlenecks import KO, bottleneck_event
-from tests.web.helpers import store_version
+from tests.web.helpers import ROOT, store_version
 from web import models as m
 from web.usecases import mapper
 
 HTMX = {"HX-Request": "true"}
+HANOI = ROOT / "samples" / "hanoi-2026.json"  # an advice that runs for minutes
 
 
 @pytest.fixture(scope="module")
@@ -184,6 +187,28 @@ def test_applying_a_delegate_moves_the_requests_to_a_new_participant_with_a_tabl
     assert {r.id for r in event.requests if r.to_id == "O1-2"} == moved
     assert "O1-2" in event.host_table_of()
     assert event.participant_by_id()["O1-2"].organisation == "O1"
+
+
+def _advice_state(app: FastAPI, ready: Callable[[m.AdviceJob], bool]) -> m.AdviceJob:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        with Session(app.state.engine) as session:
+            job = session.exec(select(m.AdviceJob)).one()
+            if ready(job):
+                return job
+        time.sleep(0.2)
+    raise AssertionError("the advice never got there")
+
+
+def test_a_running_advice_can_be_cancelled(app: FastAPI, organiser_client: OrganiserClient) -> None:
+    """Through the database: the run (a worker on PostgreSQL) sees the request and stops."""
+    with Session(app.state.engine) as session:
+        event_id = import_event_json(session, json.loads(HANOI.read_text())).id
+    organiser_client.post_form(f"/events/{event_id}/advice", {})
+    _advice_state(app, lambda job: job.state == "running")
+    organiser_client.post_form(f"/events/{event_id}/advice/cancel", {})
+    job = _advice_state(app, lambda job: not job.active)
+    assert (job.state, job.error) == ("cancelled", "advice.cancelled")
 
 
 def test_a_second_advice_while_one_runs_is_refused(
