@@ -121,7 +121,7 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(scope="session")
 def pg_worker(pg_server_url: str) -> Iterator[subprocess.Popen[bytes]]:
-    """A solve worker for the session's PostgreSQL database, as `ketnoi worker` runs."""
+    """A worker for the session's PostgreSQL database (solves, advice), as `ketnoi worker` runs."""
     worker = start_worker(pg_server_url, "--concurrency", "2")
     yield worker
     stop_process(worker)
@@ -129,17 +129,18 @@ def pg_worker(pg_server_url: str) -> Iterator[subprocess.Popen[bytes]]:
 
 def _settle_solves(conn: psycopg.Connection[Any]) -> None:
     """Cancel what a test left running and wait for the workers to let go of it, so that no
-    solve of one test writes into the next one's rows."""
+    solve or advice of one test writes into the next one's rows."""
     if conn.execute("SELECT to_regclass('procrastinate_jobs')").fetchone() == (None,):
         return
     conn.execute("UPDATE solve_job SET cancel_requested = true WHERE active")
+    conn.execute("UPDATE advice_job SET cancel_requested = true WHERE active")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         doing = conn.execute("SELECT count(*) FROM procrastinate_jobs WHERE status = 'doing'")
         if doing.fetchone() == (0,):
             return
         time.sleep(0.2)
-    raise AssertionError("a solve of the previous test did not stop")
+    raise AssertionError("a job of the previous test did not stop")
 
 
 def _reset_pg(url: str) -> None:

@@ -134,6 +134,7 @@ CATALOGUE: dict[str, str] = {
     "advice.cancelled": N_("Cancelled. Nothing was changed."),
     "advice.no_schedule": N_("No advice: {reason}"),
     "advice.failed": N_("The advice failed: {e}"),
+    "advice.not_queued": N_("The advice could not be queued: {e}"),
     "advice.not_found": N_("No such suggestion."),
     "advice.applied_already": N_(
         "A suggestion of this advice was applied already, and the others were measured on "

@@ -413,7 +413,8 @@ def _organisation_written(_mapper: object, _connection: object, row: Organisatio
 
 
 class AdviceJob(SQLModel, table=True):
-    """What would help an event: `scheduler.advise` run in its own process, as a solve is.
+    """What would help an event: `scheduler.advise` run as a job, as a solve is (the same
+    lifecycle columns, web/usecases/jobs.py).
 
     `result` holds the suggestions as `ketnoi advise` prints them, with the reference
     weight (`{"weight", "weight_bound", "suggestions": [...]}`); `applied` the index of
@@ -438,7 +439,10 @@ class AdviceJob(SQLModel, table=True):
     progress: dict[str, Any] = _json({})
     result: dict[str, Any] = _json({})
     applied: int | None = None
-    pid: int | None = None
+    attempt: int = 0  # runs started, as for a solve
+    worker: str | None = None  # "host:pid" of the process running it
+    heartbeat_at: NaiveDatetime | None = None  # last sign of life from whoever runs it
+    queue_job_id: int | None = None  # the job queue's id for it (PostgreSQL)
     error: str | None = None  # a message code (web.messages), shown in the reader's language
     error_params: dict[str, Any] = _json({})
     created_at: NaiveDatetime = Field(default_factory=utcnow)

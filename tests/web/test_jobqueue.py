@@ -1,6 +1,6 @@
-"""Solve jobs on the queue with real worker processes: the web process only queues, a worker
-killed in the middle of a solve is noticed, its job is run once more and then failed, and
-nothing but the job row changes."""
+"""Solve and advice jobs on the queue with real worker processes: the web process only
+queues, a worker killed in the middle of a job is noticed, its job is run once more and then
+failed, and nothing but the job row changes."""
 
 from __future__ import annotations
 
@@ -19,12 +19,14 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, col, select
 
+from scheduler.formats import event_to_json
 from tests.conftest import PG_ADMIN, import_event_json, start_worker, stop_process
+from tests.scheduler.bottlenecks import bottleneck_event
 from tests.web.helpers import ROOT, publish_placed
 from web import models as m
 from web.app import create_app
 from web.settings import Settings
-from web.usecases import solving
+from web.usecases import advice, solving
 
 HANOI = ROOT / "samples" / "hanoi-2026.json"
 WAIT = 90.0  # seconds: far beyond the 4 s + 1 s the test workers take to notice a dead one
@@ -64,25 +66,28 @@ def _app(database_url: str, tmp_path: Path) -> FastAPI:
     )
 
 
-def _job(app: FastAPI) -> m.SolveJob:
+Job = m.SolveJob | m.AdviceJob
+
+
+def _job(app: FastAPI, table: type[Job] = m.SolveJob) -> Job:
     with Session(app.state.engine) as session:
-        job = session.exec(select(m.SolveJob)).one()
+        job: Job = session.exec(select(table)).one()  # type: ignore[assignment]  # a union of tables
         session.expunge(job)
         return job
 
 
-def _wait(app: FastAPI, ready: Callable[[m.SolveJob], bool]) -> m.SolveJob:
+def _wait(app: FastAPI, ready: Callable[[Job], bool], table: type[Job] = m.SolveJob) -> Job:
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
-        job = _job(app)
+        job = _job(app, table)
         if ready(job):
             return job
         time.sleep(0.2)
-    raise AssertionError(f"the job never got there: {_job(app)}")
+    raise AssertionError(f"the job never got there: {_job(app, table)}")
 
 
-def _running_on(process: subprocess.Popen[bytes], attempt: int) -> Callable[[m.SolveJob], bool]:
-    def ready(job: m.SolveJob) -> bool:
+def _running_on(process: subprocess.Popen[bytes], attempt: int) -> Callable[[Job], bool]:
+    def ready(job: Job) -> bool:
         on_it = (job.worker or "").endswith(f":{process.pid}")
         return job.state == "running" and job.attempt == attempt and on_it
 
@@ -164,11 +169,11 @@ def test_a_solve_whose_worker_is_killed_twice_fails_and_leaves_the_schedules_alo
     assert (job.state, job.error, after) == ("failed", "solve.crashed", before)
 
 
-def _solver_pid(job: m.SolveJob) -> int:
+def _solver_pid(job: Job) -> int:
     return int((job.worker or "").rpartition(":")[2])
 
 
-def _running_attempt(attempt: int) -> Callable[[m.SolveJob], bool]:
+def _running_attempt(attempt: int) -> Callable[[Job], bool]:
     return lambda job: job.state == "running" and job.attempt == attempt
 
 
@@ -191,3 +196,86 @@ def test_on_sqlite_a_killed_solver_process_is_run_once_more_then_failed(tmp_path
         "solve.crashed",
         before,
     )
+
+
+# --- advice jobs ------------------------------------------------------------------------------
+
+
+def _start_advice(app: FastAPI, event_id: int) -> None:
+    with Session(app.state.engine) as session:
+        advice.start_advice(session, app.state.launcher, event_id)
+
+
+def _bottleneck(app: FastAPI) -> int:
+    """An event whose advice finds suggestions within seconds."""
+    with Session(app.state.engine) as session:
+        return import_event_json(session, event_to_json(bottleneck_event())).id
+
+
+def _advice_done(job: Job) -> bool:
+    return not job.active
+
+
+def test_a_queued_advice_waits_for_a_worker_and_runs_there(
+    queue_db: str, workers: Callable[[], subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
+    app = _app(queue_db, tmp_path)
+    event_id = _bottleneck(app)
+    _start_advice(app, event_id)
+    queued = _job(app, m.AdviceJob).state
+    worker = workers()
+    done = _wait(app, _advice_done, m.AdviceJob)
+    app.state.engine.dispose()
+    assert (queued, done.state, done.worker) == (
+        "queued",
+        "succeeded",
+        f"{socket.gethostname()}:{worker.pid}",
+    )
+
+
+def test_an_advice_whose_worker_is_killed_is_run_once_more_then_failed(
+    queue_db: str, workers: Callable[[], subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
+    app = _app(queue_db, tmp_path)
+    event_id = _hanoi(app)
+    _start_advice(app, event_id)
+    killed = []
+    for attempt in (1, 2):
+        worker = workers()
+        _wait(app, _running_on(worker, attempt), m.AdviceJob)
+        killed.append(time.monotonic())
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+    workers()  # a live worker notices the dead one
+    job = _wait(app, _advice_done, m.AdviceJob)
+    noticed_after = time.monotonic() - killed[-1]
+    app.state.engine.dispose()
+    # Noticed within the stalled time (4 s) and a beat or two (1 s each) of the test workers,
+    # plus the new worker's start-up.
+    assert (job.state, job.error, job.attempt, noticed_after < 30) == (
+        "failed",
+        "advice.crashed",
+        2,
+        True,
+    )
+
+
+def test_on_sqlite_advice_runs_in_a_child_process_of_the_web_process(tmp_path: Path) -> None:
+    app = _app(f"sqlite:///{tmp_path / 'ketnoi.db'}", tmp_path)
+    event_id = _bottleneck(app)
+    _start_advice(app, event_id)
+    job = _wait(app, _advice_done, m.AdviceJob)
+    app.state.engine.dispose()
+    host, _, pid = (job.worker or "").rpartition(":")
+    assert (job.state, host, int(pid) != os.getpid()) == ("succeeded", socket.gethostname(), True)
+
+
+def test_on_sqlite_a_killed_advice_process_is_run_once_more_then_failed(tmp_path: Path) -> None:
+    app = _app(f"sqlite:///{tmp_path / 'ketnoi.db'}", tmp_path)
+    event_id = _hanoi(app)
+    _start_advice(app, event_id)
+    for attempt in (1, 2):
+        os.kill(_solver_pid(_wait(app, _running_attempt(attempt), m.AdviceJob)), signal.SIGKILL)
+    job = _wait(app, _advice_done, m.AdviceJob)
+    app.state.engine.dispose()
+    assert (job.state, job.error, job.attempt) == ("failed", "advice.crashed", 2)

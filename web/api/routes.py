@@ -34,7 +34,7 @@ from web.http.deps import (
 )
 from web.http.responses import ICS, download
 from web.i18n import _
-from web.usecases import calendars, events, exports, publishing, solving, versions
+from web.usecases import calendars, events, exports, jobs, publishing, solving, versions
 
 # What any call may answer besides its own success (documented once for every operation).
 router = APIRouter(
@@ -78,7 +78,7 @@ def get_event(db: Db, event: ApiReadEvent) -> dict[str, Any]:
 
 def _job_out(db: Db, event_id: int, job: Job) -> JobOut:
     version = versions.version_by_id(db, event_id, job.version_id)
-    error = solving.error_of(job)
+    error = jobs.error_of(job)
     return JobOut.model_validate(
         {
             "id": job.id,

@@ -20,8 +20,8 @@ from web.mailing import MailPostman, OutboxPostman
 from web.settings import Settings
 from web.usecases import access, accounts, logins
 from web.usecases.access import Permission
+from web.usecases.jobs import Launcher
 from web.usecases.notifications import Links
-from web.usecases.solving import Launcher
 
 
 def get_db(request: Request) -> Iterator[Session]:

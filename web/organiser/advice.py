@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from web.http.deps import Db, EditEvent, Event, ReadEvent, SettingsDep
+from web.http.deps import Db, EditEvent, Event, LauncherDep, ReadEvent, SettingsDep
 from web.http.sessions import csrf_protect
 from web.http.templating import render
 from web.usecases import advice
@@ -19,6 +19,7 @@ def _panel(
     request: Request,
     db: Db,
     event: Event,
+    launcher: LauncherDep,
     *,
     notice: Msg | None = None,
     problem: Msg | None = None,
@@ -26,7 +27,7 @@ def _panel(
 ) -> Response:
     context = {
         "event": event,
-        "panel": advice.panel(db, event.id),
+        "panel": advice.panel(db, event.id, launcher.lost_after),
         "notice": notice,
         "problem": problem,
     }
@@ -34,33 +35,37 @@ def _panel(
 
 
 @router.get("")
-def show(request: Request, db: Db, event: ReadEvent) -> Response:
+def show(request: Request, db: Db, event: ReadEvent, launcher: LauncherDep) -> Response:
     """The panel (polling itself while the advice runs), or a page holding it."""
-    return _panel(request, db, event)
+    return _panel(request, db, event, launcher)
 
 
 @router.post("")
-def start(request: Request, db: Db, event: EditEvent, settings: SettingsDep) -> Response:
+def start(
+    request: Request, db: Db, event: EditEvent, settings: SettingsDep, launcher: LauncherDep
+) -> Response:
     try:
-        advice.start_advice(db, settings.database_url, event.id, workers=settings.solve_workers)
+        advice.start_advice(db, launcher, event.id, workers=settings.solve_workers)
     except Conflict as refused:
-        return _panel(request, db, event, problem=refused.message, status_code=409)
-    return _panel(request, db, event)
+        return _panel(request, db, event, launcher, problem=refused.message, status_code=409)
+    return _panel(request, db, event, launcher)
 
 
 @router.post("/cancel")
-def cancel(request: Request, db: Db, event: EditEvent) -> Response:
+def cancel(request: Request, db: Db, event: EditEvent, launcher: LauncherDep) -> Response:
     advice.cancel_advice(db, event.id)
-    return _panel(request, db, event)
+    return _panel(request, db, event, launcher)
 
 
 @router.post("/{job_id}/apply/{index}")
-def apply(request: Request, db: Db, event: EditEvent, job_id: int, index: int) -> Response:
+def apply(
+    request: Request, db: Db, event: EditEvent, launcher: LauncherDep, job_id: int, index: int
+) -> Response:
     try:
         done = advice.apply_suggestion(db, event.id, job_id, index)
     except (Invalid, Conflict) as refused:
         status = 409 if isinstance(refused, Conflict) else 422
-        return _panel(request, db, event, problem=refused.message, status_code=status)
+        return _panel(request, db, event, launcher, problem=refused.message, status_code=status)
     except NotFound as missing:
-        return _panel(request, db, event, problem=missing.message, status_code=404)
-    return _panel(request, db, event, notice=done)
+        return _panel(request, db, event, launcher, problem=missing.message, status_code=404)
+    return _panel(request, db, event, launcher, notice=done)

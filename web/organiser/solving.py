@@ -10,7 +10,7 @@ from web.http.deps import Db, EditEvent, Event, LauncherDep, ReadEvent, Settings
 from web.http.responses import form_strings, redirect
 from web.http.sessions import csrf_protect
 from web.http.templating import render
-from web.usecases import solving, versions
+from web.usecases import jobs, solving, versions
 from web.usecases.errors import Conflict, Invalid, Msg
 
 router = APIRouter(prefix="/events/{event_id}/solve", dependencies=[Depends(csrf_protect)])
@@ -23,8 +23,8 @@ def _context(db: Db, event: Event, launcher: LauncherDep) -> dict[str, object]:
     return {
         "event": event,
         "job": job,
-        "job_error": solving.error_of(job) if job else None,
-        "elapsed": solving.elapsed(job) if job else 0.0,
+        "job_error": jobs.error_of(job) if job else None,
+        "elapsed": jobs.elapsed(job) if job else 0.0,
         "versions": versions.versions(db, event.id),
         "version": versions.version_by_id(db, event.id, job.version_id) if job else None,
         "published": versions.published_version(db, event.id),

@@ -1,9 +1,10 @@
-"""What would help an event: `scheduler.advise` in its own process, and one suggestion applied.
+"""What would help an event: `scheduler.advise` as a background job, and one suggestion applied.
 
-An advice job runs like a solve (web/usecases/solving.py): a row with its progress, a
-spawned process that reads the event's solver view (accepted and forced requests), one
-job per event at a time, cancel and crash handling. It stores the suggestions as
-`ketnoi advise` prints them. Applying one writes the change into the event's set-up
+An advice job is a job as a solve is (web/usecases/jobs.py): a row with its progress, run by
+a worker (`ketnoi worker` on PostgreSQL, a child process of `ketnoi serve` on SQLite) that
+reads the event's solver view (accepted and forced requests), one job per event at a time,
+cancel, heartbeats, and a run lost with its worker retried once, then failed. It stores the
+suggestions as `ketnoi advise` prints them. Applying one writes the change into the event's set-up
 (a resource's capacity, pooled tables, a session's times, a participant's max_meetings,
 a new delegate taking over requests) after checking that the set-up is still the one the
 suggestion was measured on; the other suggestions of the job were measured on the event
@@ -12,15 +13,10 @@ before it, so they can no longer be applied.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import time
-import traceback
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from scheduler.advice.changes import (
@@ -35,16 +31,27 @@ from scheduler.advice.changes import (
     fresh_ids,
 )
 from scheduler.advise import DEFAULT_TIME_LIMIT, AdviceError, AdviceParams, AdviceProgress, advise
+from scheduler.domain import Event
 from web import models as m
-from web.db import make_engine
-from web.models import JobState, utcnow
-from web.usecases import mapper
+from web.models import JobState
+from web.usecases import jobs, mapper
 from web.usecases.errors import Conflict, Invalid, Msg, NotFound
+from web.usecases.jobs import Launcher
 from web.usecases.setup import set_pooled_tables
 
 TOP = 5
-PROGRESS_EVERY = 0.4  # seconds between progress writes / cancel checks
-_children: dict[int, multiprocessing.process.BaseProcess] = {}
+PROGRESS_EVERY = 0.4  # seconds between cancel checks
+KIND = jobs.Kind(
+    label="advice",
+    table=m.AdviceJob,
+    task="ketnoi.advise",
+    queued={"stage": "queued", "elapsed": 0.0},
+    busy="advice.busy",
+    crashed="advice.crashed",
+    cancelled="advice.cancelled",
+    failed="advice.failed",
+    not_queued="advice.not_queued",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,169 +86,85 @@ class Panel:
 
 
 def latest_job(session: Session, event_id: int) -> m.AdviceJob | None:
-    query = (
-        select(m.AdviceJob)
-        .where(m.AdviceJob.event_id == event_id)
-        .order_by(col(m.AdviceJob.id).desc())
-    )
-    return session.exec(query).first()
-
-
-def active_job(session: Session, event_id: int) -> m.AdviceJob | None:
-    return session.exec(
-        select(m.AdviceJob).where(m.AdviceJob.event_id == event_id, col(m.AdviceJob.active))
-    ).first()
+    return jobs.latest_job(session, KIND, event_id)
 
 
 def start_advice(
-    session: Session, database_url: str, event_id: int, *, workers: int = 1
+    session: Session, launcher: Launcher, event_id: int, *, workers: int = 1
 ) -> m.AdviceJob:
-    """Create the job row and spawn its process; Conflict if one is running already."""
-    reap(session, event_id)
-    job = m.AdviceJob(
-        event_id=event_id,
-        params={"time_limit": DEFAULT_TIME_LIMIT, "workers": workers, "top": TOP},
-        progress={"stage": "queued", "elapsed": 0.0},
-    )
-    session.add(job)
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise Conflict(Msg("advice.busy")) from None
-    session.refresh(job)
-    process = multiprocessing.get_context("spawn").Process(
-        target=run_job, args=(database_url, job.id), name=f"ketnoi-advice-{job.id}", daemon=True
-    )
-    process.start()
-    _children[job.id] = process
-    job.pid = process.pid
-    session.add(job)
-    session.commit()
-    session.refresh(job)
-    return job
+    """Store the job row and hand it to the launcher; Conflict if one is active already."""
+    params = {"time_limit": DEFAULT_TIME_LIMIT, "workers": workers, "top": TOP}
+    return jobs.start(session, KIND, launcher, m.AdviceJob(event_id=event_id, params=params))
 
 
 def cancel_advice(session: Session, event_id: int) -> None:
-    job = active_job(session, event_id)
-    if job is not None:
-        job.cancel_requested = True
-        session.add(job)
-        session.commit()
+    """Stop the event's advice: a queued one at once, a running one at its next check."""
+    jobs.cancel(session, KIND, event_id)
 
 
-def reap(session: Session, event_id: int) -> None:
-    """Mark an active job whose process died without finishing as failed."""
-    job = active_job(session, event_id)
-    if job is None or _alive(job):
+def run_job(database_url: str, job_id: int, *, parent_pid: int | None = None) -> None:
+    """Claim the job and run it to its end (in a worker, or a child of `ketnoi serve`)."""
+    jobs.run(KIND, _run, database_url, job_id, parent_pid)
+
+
+def _run(session: Session, job_id: int, attempt: int, parent_pid: int | None) -> None:
+    params, event = jobs.retrying(session, lambda: _load(session, job_id))
+
+    def on_progress(p: AdviceProgress) -> None:
+        progress = {"stage": p.stage, "step": p.step, "steps": p.steps, "elapsed": p.elapsed}
+        jobs.write_progress(session, KIND, job_id, attempt, progress)
+
+    advice_params = AdviceParams(
+        time_limit=float(params.get("time_limit", DEFAULT_TIME_LIMIT)),
+        workers=int(params.get("workers", 1)),
+        top=int(params.get("top", TOP)),
+    )
+    should_stop = jobs.stopper(session, KIND, job_id, attempt, parent_pid, PROGRESS_EVERY)
+    try:
+        advice = advise(event, advice_params, on_progress=on_progress, should_stop=should_stop)
+    except AdviceError as error:  # also when stopped before any schedule: cancel wins then
+        failure = Msg("advice.no_schedule", reason=str(error))
+        jobs.retrying(session, lambda: _store(session, job_id, attempt, parent_pid, failure))
         return
-    session.refresh(job)
-    if job.active:
-        _finish(session, job, JobState.FAILED, Msg("advice.crashed"))
+    result = {
+        "weight": advice.weight,
+        "weight_bound": advice.weight_bound,
+        "meetings": advice.meetings,
+        "candidates": advice.candidates,
+        "verified": advice.verified,
+        "seconds": advice.seconds,
+        "suggestions": [s.to_json() for s in advice.suggestions],
+    }
+    jobs.retrying(session, lambda: _store(session, job_id, attempt, parent_pid, result))
 
 
-def _alive(job: m.AdviceJob) -> bool:
-    process = _children.get(job.id or -1)
-    if process is not None and process.pid == job.pid:
-        if process.is_alive():
-            return True
-        process.join(0)
-        _children.pop(job.id or -1, None)
-        return False
-    if job.pid is None:
-        return True  # not started yet by this process's knowledge
-    try:
-        os.kill(job.pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie still answers kill(0)
-        with open(f"/proc/{job.pid}/stat") as stat:
-            return stat.read().split(") ", 1)[1][:1] != "Z"
-    except OSError:
-        return True
+def _load(session: Session, job_id: int) -> tuple[dict[str, Any], Event]:
+    job = session.get(m.AdviceJob, job_id)
+    assert job is not None  # claimed just now
+    params: dict[str, Any] = dict(job.params)
+    event = mapper.event_of(session, job.event_id, for_solver=True)
+    session.commit()  # no transaction held open through the advice
+    return params, event
 
 
-def run_job(database_url: str, job_id: int) -> None:
-    """Entry point of the advice process."""
-    engine = make_engine(database_url)
-    try:
-        with Session(engine) as session:
-            found = session.get(m.AdviceJob, job_id)
-            if found is None:
-                return
-            job: m.AdviceJob = found
-            job.state = JobState.RUNNING.value
-            job.pid = os.getpid()
-            job.started_at = utcnow()
-            session.add(job)
-            session.commit()
-            params: dict[str, Any] = dict(job.params)
-            event = mapper.event_of(session, job.event_id, for_solver=True)
-            last = [0.0]
-            cancelled = [False]
-
-            def on_progress(p: AdviceProgress) -> None:
-                job.progress = {
-                    "stage": p.stage,
-                    "step": p.step,
-                    "steps": p.steps,
-                    "elapsed": p.elapsed,
-                }
-                session.add(job)
-                session.commit()
-
-            def should_stop() -> bool:
-                now = time.monotonic()
-                if now - last[0] >= PROGRESS_EVERY:
-                    last[0] = now
-                    session.refresh(job)
-                    cancelled[0] = job.cancel_requested
-                return cancelled[0]
-
-            advice_params = AdviceParams(
-                time_limit=float(params.get("time_limit", DEFAULT_TIME_LIMIT)),
-                workers=int(params.get("workers", 1)),
-                top=int(params.get("top", TOP)),
-            )
-            try:
-                advice = advise(
-                    event, advice_params, on_progress=on_progress, should_stop=should_stop
-                )
-            except AdviceError as error:
-                _finish(session, job, JobState.FAILED, Msg("advice.no_schedule", reason=str(error)))
-                return
-            session.refresh(job)
-            if job.cancel_requested:
-                _finish(session, job, JobState.CANCELLED, Msg("advice.cancelled"))
-                return
-            job.result = {
-                "weight": advice.weight,
-                "weight_bound": advice.weight_bound,
-                "meetings": advice.meetings,
-                "candidates": advice.candidates,
-                "verified": advice.verified,
-                "seconds": advice.seconds,
-                "suggestions": [s.to_json() for s in advice.suggestions],
-            }
-            _finish(session, job, JobState.SUCCEEDED, None)
-    except Exception as error:  # report every failure on the job row, never lose it
-        with Session(engine) as session:
-            failed = session.get(m.AdviceJob, job_id)
-            if failed is not None:
-                detail = "".join(traceback.format_exception_only(error)).strip()
-                _finish(session, failed, JobState.FAILED, Msg("advice.failed", e=detail))
-    finally:
-        engine.dispose()
-
-
-def _finish(session: Session, job: m.AdviceJob, state: JobState, error: Msg | None) -> None:
-    job.state = state.value
-    job.error = error.code if error else None
-    job.error_params = dict(error.params) if error else {}
-    job.active = False
-    job.finished_at = utcnow()
+def _store(
+    session: Session,
+    job_id: int,
+    attempt: int,
+    parent_pid: int | None,
+    outcome: dict[str, Any] | Msg,
+) -> None:
+    """The run's result (or why there is none), unless it was cancelled or replaced."""
+    job = jobs.locked(session, KIND, job_id, attempt, parent_pid)
+    if job is None:
+        return
+    if isinstance(outcome, Msg):
+        session.rollback()
+        jobs.finish(session, KIND, job_id, attempt, JobState.FAILED, outcome)
+        return
+    job.result = outcome
+    for key, value in jobs.finished(JobState.SUCCEEDED, None).items():
+        setattr(job, key, value)
     session.add(job)
     session.commit()
 
@@ -249,13 +172,14 @@ def _finish(session: Session, job: m.AdviceJob, state: JobState, error: Msg | No
 # --- the panel -----------------------------------------------------------------------------
 
 
-def panel(session: Session, event_id: int) -> Panel:
-    """The latest advice of the event, its suggestions described in the reader's terms."""
-    reap(session, event_id)
+def panel(session: Session, event_id: int, lost_after: float | None) -> Panel:
+    """The latest advice of the event, its suggestions described in the reader's terms (an
+    active job nothing has run for `lost_after` seconds reads as crashed)."""
+    jobs.reap(session, KIND, event_id, lost_after)
     job = latest_job(session, event_id)
     if job is None:
         return Panel(job=None, error=None, suggestions=[], elapsed=0.0)
-    error = Msg(job.error, **(job.error_params or {})) if job.error else None
+    error = jobs.error_of(job)
     views = []
     if not job.active and job.state == JobState.SUCCEEDED.value:
         people = _labels(session, event_id)
@@ -277,10 +201,7 @@ def panel(session: Session, event_id: int) -> Panel:
                     applied=job.applied == index,
                 )
             )
-    start = job.started_at or job.created_at
-    end: datetime = job.finished_at or utcnow()
-    elapsed = max(0.0, (end - start).total_seconds())
-    return Panel(job=job, error=error, suggestions=views, elapsed=elapsed)
+    return Panel(job=job, error=error, suggestions=views, elapsed=jobs.elapsed(job))
 
 
 def describe(

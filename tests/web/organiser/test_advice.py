@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
+import json
 import time
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,11 +16,12 @@ from scheduler.advise import AdviceParams, advise
 from scheduler.formats import event_to_json
 from tests.conftest import OrganiserClient, import_event_json
 from tests.scheduler.bottlenecks import KO, bottleneck_event
-from tests.web.helpers import store_version
+from tests.web.helpers import ROOT, store_version
 from web import models as m
 from web.usecases import mapper
 
 HTMX = {"HX-Request": "true"}
+HANOI = ROOT / "samples" / "hanoi-2026.json"  # an advice that runs for minutes
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +53,11 @@ def _index(suggestions: list[dict[str, Any]], kind: str) -> int:
     return next(i for i, s in enumerate(suggestions) if s["kind"] == kind)
 
 
-def _running_job(app: FastAPI, event_id: int, pid: int) -> None:
+def _running_job(app: FastAPI, event_id: int, silent_for: float = 0.0) -> None:
+    """An active advice row whose runner last gave a sign of life `silent_for` seconds ago."""
+    beat = m.utcnow() - timedelta(seconds=silent_for)
     with Session(app.state.engine) as session:
-        session.add(m.AdviceJob(event_id=event_id, state="running", pid=pid))
+        session.add(m.AdviceJob(event_id=event_id, state="running", heartbeat_at=beat))
         session.commit()
 
 
@@ -185,20 +189,45 @@ def test_applying_a_delegate_moves_the_requests_to_a_new_participant_with_a_tabl
     assert event.participant_by_id()["O1-2"].organisation == "O1"
 
 
+def _advice_state(app: FastAPI, ready: Callable[[m.AdviceJob], bool]) -> m.AdviceJob:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        with Session(app.state.engine) as session:
+            job = session.exec(select(m.AdviceJob)).one()
+            if ready(job):
+                return job
+        time.sleep(0.2)
+    raise AssertionError("the advice never got there")
+
+
+def test_a_running_advice_can_be_cancelled(app: FastAPI, organiser_client: OrganiserClient) -> None:
+    """Through the database: the run (a worker on PostgreSQL) sees the request and stops."""
+    with Session(app.state.engine) as session:
+        event_id = import_event_json(session, json.loads(HANOI.read_text())).id
+    organiser_client.post_form(f"/events/{event_id}/advice", {})
+    _advice_state(app, lambda job: job.state == "running")
+    organiser_client.post_form(f"/events/{event_id}/advice/cancel", {})
+    job = _advice_state(app, lambda job: not job.active)
+    assert (job.state, job.error) == ("cancelled", "advice.cancelled")
+
+
 def test_a_second_advice_while_one_runs_is_refused(
     app: FastAPI, organiser_client: OrganiserClient
 ) -> None:
     event_id = _load(app)
-    _running_job(app, event_id, os.getpid())  # alive: this very process
+    _running_job(app, event_id)  # its runner gave a sign of life just now
     response = organiser_client.post_form(f"/events/{event_id}/advice", {}, headers=HTMX)
     assert (response.status_code, "already being worked out" in response.text) == (409, True)
 
 
-def test_a_crashed_advice_is_reported(app: FastAPI, organiser_client: OrganiserClient) -> None:
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_an_advice_nothing_runs_any_more_is_reported_as_crashed(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    """SQLite: the web process that ran it was killed (on PostgreSQL the workers notice,
+    tests/web/test_jobqueue.py)."""
     event_id = _load(app)
-    dead = subprocess.Popen(["true"])
-    dead.wait()
-    _running_job(app, event_id, dead.pid)
+    _running_job(app, event_id, silent_for=3600)
     page = organiser_client.get(f"/events/{event_id}/advice").text
     assert "stopped unexpectedly" in page
 
