@@ -108,9 +108,27 @@ def unscheduled(
 
 
 @router.get("/{number}/grid")
-def grid(request: Request, db: Db, event: ReadEvent, number: int) -> Response:
+def grid(
+    request: Request,
+    db: Db,
+    event: ReadEvent,
+    number: int,
+    moved: str = "",
+    at: str = "",
+    table: str = "",
+) -> Response:
+    """The master grid; after a move, it says what moved where (`moved`, `at`, `table`)."""
     version = versions.get_version(db, event.id, number)
-    context = {"event": event, "version": version, "grid": review.grid(db, version)}
+    try:
+        moved_at = datetime.fromisoformat(at) if moved else None
+    except ValueError:
+        moved_at = None
+    context = {
+        "event": event,
+        "version": version,
+        "grid": review.grid(db, version),
+        "moved": (moved, moved_at, table) if moved_at is not None else None,
+    }
     return render(request, "organiser/versions/grid.html", context)
 
 
@@ -131,6 +149,7 @@ def meeting_page(request: Request, db: Db, event: ReadEvent, number: int, mid: i
         "event": event,
         "version": version,
         "meeting": meeting,
+        "view": review.meeting_view(db, version, meeting),
         "choices": review.move_choices(db, event.id),
     }
     return render(request, MOVE, context)
@@ -142,6 +161,9 @@ async def move(request: Request, db: Db, event: EditEvent, number: int, mid: int
     meeting = versions.get_meeting(db, version, mid)
     form = await form_strings(request)
     refused = _refused_move(request, db, event, version, meeting)
+    # A suggested time's button sends "start|table"; otherwise the two choices of the form.
+    if form.get("suggested"):
+        form["start"], _, form["table"] = form["suggested"].partition("|")
     try:
         start = datetime.fromisoformat(form.get("start", ""))
     except ValueError:
@@ -152,7 +174,8 @@ async def move(request: Request, db: Db, event: EditEvent, number: int, mid: int
         return refused(refusal.message, refusal.violations)
     except Invalid as refusal:
         return refused(refusal.message, [])
-    return redirect(request, f"/events/{event.id}/versions/{target.number}/grid")
+    moved = f"moved={meeting.request_ext}&at={start.isoformat()}&table={form.get('table', '')}"
+    return redirect(request, f"/events/{event.id}/versions/{target.number}/grid?{moved}")
 
 
 def _refused_move(
@@ -165,6 +188,7 @@ def _refused_move(
             "event": event,
             "version": version,
             "meeting": meeting,
+            "view": review.meeting_view(db, version, meeting),
             "choices": review.move_choices(db, event.id),
             "refusal": why,
             "violations": violations,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from scheduler import domain
 from scheduler.check import check_schedule
 from scheduler.explain import ReasonKind, reason_kind
+from scheduler.walkin import walk_in_slots
 from web import models as m
 from web.usecases import mapper, reasons
 from web.usecases.errors import Msg, NotFound
@@ -338,6 +339,54 @@ def agenda(
 class MoveChoices:
     slots: tuple[domain.Slot, ...]
     tables: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingView:
+    """A meeting as the move page names it: both sides and where it is."""
+
+    request_ext: str
+    between: tuple[str, str]  # "Name (Organisation)" of the requester and the other side
+    suggestions: tuple[tuple[datetime, str], ...]  # (start, table) free for it, nearest first
+
+
+def meeting_view(
+    db: Session, version: m.ScheduleVersion, meeting: m.Meeting, limit: int = 6
+) -> MeetingView:
+    """Who meets, and the nearest times and tables where the meeting could move with every
+    rule kept (the rest of the version as it is)."""
+    full = mapper.event_of(db, version.event_id)
+    people = full.participant_by_id()
+    orgs = full.organisation_by_id()
+
+    def label(pid: str) -> str:
+        person = people.get(pid)
+        if person is None:
+            return pid
+        org = orgs.get(person.organisation or "")
+        name = person.name or person.id
+        return f"{name} ({org.name})" if org else name
+
+    request = full.request_by_id().get(meeting.request_ext)
+    if request is None:  # deleted since the version was made: nowhere to move it
+        return MeetingView(meeting.request_ext, (meeting.request_ext, ""), ())
+    schedule = mapper.schedule_of(db, version, full)
+    others = replace(
+        schedule,
+        meetings=tuple(x for x in schedule.meetings if x.request_id != meeting.request_ext),
+    )
+    free = walk_in_slots(
+        full, others, request.from_id, request.to_id, request_id=request.id, limit=len(full.slots)
+    ).slots
+    near = sorted(
+        (x for x in free if (x.start, x.table_id) != (meeting.start, meeting.table_ext)),
+        key=lambda x: (abs(x.start - meeting.start), x.start),
+    )
+    return MeetingView(
+        request_ext=meeting.request_ext,
+        between=(label(request.from_id), label(request.to_id)),
+        suggestions=tuple((x.start, x.table_id) for x in near[:limit]),
+    )
 
 
 def move_choices(db: Session, event_id: int) -> MoveChoices:

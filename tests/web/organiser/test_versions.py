@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from fastapi import FastAPI
@@ -134,7 +136,7 @@ def test_a_move_in_a_published_version_goes_into_a_new_draft(
     app: FastAPI, organiser_client: OrganiserClient
 ) -> None:
     event_id, location = _publish_then_move(app, organiser_client)
-    assert location == f"/events/{event_id}/versions/2/grid"
+    assert urlsplit(location).path == f"/events/{event_id}/versions/2/grid"
 
 
 def test_the_published_version_stays_published_after_a_move(
@@ -224,3 +226,37 @@ def test_the_json_export_of_an_edited_version_keeps_to_the_contract(
     event_id, _location = _publish_then_move(app, organiser_client)
     doc = json.loads(organiser_client.get(f"/events/{event_id}/versions/2/export.json").text)
     assert doc["stats"]["status"] == "feasible"
+
+
+def test_a_refused_move_answers_with_the_move_form_alone(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id, meeting = _version(app, organiser_client)
+    answer = _move(organiser_client, event_id, meeting, "2026-11-19T08:50:00", "T001").text
+    assert (answer.count("<form"), 'id="move-form"' in answer) == (1, True)
+
+
+def test_the_move_page_names_both_sides(app: FastAPI, organiser_client: OrganiserClient) -> None:
+    event_id, meeting = _version(app, organiser_client)
+    page = organiser_client.get(f"/events/{event_id}/versions/1/meetings/{meeting.id}").text
+    found = re.search(r'id="meeting-between">([^<]*)<', page)
+    assert found is not None
+    assert " – " in found.group(1) and found.group(1).count("(") == 2
+
+
+def test_a_suggested_time_moves_the_meeting_there_and_the_grid_says_so(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id, meeting = _version(app, organiser_client)
+    page = organiser_client.get(f"/events/{event_id}/versions/1/meetings/{meeting.id}").text
+    first = re.search(r'name="suggested" value="([^"]+)"', page)
+    assert first is not None
+    start, _, table = first.group(1).partition("|")
+    grid = organiser_client.post_form(
+        f"/events/{event_id}/versions/1/meetings/{meeting.id}", {"suggested": first.group(1)}
+    ).text
+    moved = next(x for x in meetings(app, event_id, 1) if x.request_ext == "R00001")
+    assert ((moved.start.isoformat(), moved.table_ext), 'id="moved-notice"' in grid) == (
+        (start, table),
+        True,
+    )
