@@ -11,11 +11,12 @@ release): meetings are then compared by their times, not by slot numbers.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -53,6 +54,9 @@ class CalendarOptions:
     # SEQUENCE of each meeting (by request id) in the previous version; default 0
     previous_sequence: Mapping[str, int] = field(default_factory=dict)
     dtstamp: datetime | None = None  # default: now (UTC)
+    # SEQUENCE of every meeting of this version, when already known (a release stores it);
+    # default: computed from `previous` and `previous_sequence`
+    sequence: Mapping[str, int] | None = None
     table_label: str = "Table"  # the word before the table id in LOCATION
 
 
@@ -202,8 +206,12 @@ class _Builder:
         self.slug = options.event_slug or slugify(event.name)
         self.before = options.previous_event or event  # what cancelled meetings belong to
         self.index = {id(on): _Index(on) for on in (event, self.before)}
-        self.seq = sequences(
-            schedule, options.previous, options.previous_sequence, event, options.previous_event
+        self.seq = (
+            options.sequence
+            if options.sequence is not None
+            else sequences(
+                schedule, options.previous, options.previous_sequence, event, options.previous_event
+            )
         )
         self.stamp = (options.dtstamp or datetime.now(UTC)).astimezone(UTC)
         self.cal = icalendar.Calendar()
@@ -248,5 +256,20 @@ class _Builder:
 
     def to_ical(self, method: Method) -> bytes:
         self.cal.add("method", method.value)
-        self.cal.add_missing_timezones()
+        days = [s.start.date() for s in (*self.event.slots, *self.before.slots)]
+        if days:
+            # The zone's rules around the event only (RFC 5545 needs the observances that
+            # cover its times), built once per zone and year range, not from 1970 to 2038
+            # for every file.
+            self.cal.add_component(_vtimezone(self.event.timezone, min(days).year, max(days).year))
         return bytes(self.cal.to_ical())
+
+
+@functools.lru_cache(maxsize=64)
+def _vtimezone(zone: str, first_year: int, last_year: int) -> icalendar.Timezone:
+    return icalendar.Timezone.from_tzinfo(
+        ZoneInfo(zone),
+        tzid=zone,
+        first_date=date(first_year - 1, 1, 1),
+        last_date=date(last_year + 2, 1, 1),
+    )

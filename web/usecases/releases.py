@@ -144,6 +144,7 @@ def _read(db: Session, release: _Key, *, with_previous: bool = True) -> Frozen:
 
 def _parse(row: m.Release, previous: Frozen | None) -> Frozen:
     doc = row.document
+    sequence = {str(k): int(v) for k, v in doc.get("sequence", {}).items()}
     event = formats.parse_event(doc["event"])
     options = CalendarOptions(
         event_slug=doc.get("slug"),
@@ -155,13 +156,14 @@ def _parse(row: m.Release, previous: Frozen | None) -> Frozen:
         previous_sequence=previous.sequence if previous else {},
         # The publish time: a release's files are the same bytes whenever they are fetched.
         dtstamp=row.published_at.replace(tzinfo=UTC),
+        sequence=sequence,
     )
     return Frozen(
         release_id=row.id,
         number=row.number,
         event=event,
         schedule=formats.parse_schedule(doc["schedule"], event),
-        sequence={str(k): int(v) for k, v in doc.get("sequence", {}).items()},
+        sequence=sequence,
         options=options,
         previous=previous,
     )
