@@ -62,6 +62,50 @@ def tomorrow(timezone: str = "Asia/Ho_Chi_Minh") -> date:
     return datetime.now(ZoneInfo(timezone)).date() + timedelta(days=1)
 
 
+# Zones a few hours apart all round the clock: in one of them it is always mid-morning.
+MORNING_ZONES = (
+    "Pacific/Honolulu",
+    "America/Los_Angeles",
+    "America/Chicago",
+    "America/Sao_Paulo",
+    "Atlantic/Azores",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Moscow",
+    "Asia/Dubai",
+    "Asia/Dhaka",
+    "Asia/Ho_Chi_Minh",
+    "Asia/Tokyo",
+    "Australia/Brisbane",
+    "Pacific/Auckland",
+)
+
+
+def morning_zone() -> str:
+    """The zone of MORNING_ZONES where it is now closest to 10:00: an event held there
+    today has its sessions under way and still to come on the same date."""
+
+    def off_ten(zone: str) -> float:
+        local = datetime.now(ZoneInfo(zone))
+        return abs(local.hour + local.minute / 60 - 10)
+
+    return min(MORNING_ZONES, key=off_ten)
+
+
+def tiny_started(minutes_ago: int, timezone: str) -> str:
+    """samples/tiny.json held in `timezone`, every time shifted alike so that its first
+    session (d1-am, 08:30-11:30; d1-pm follows at 13:30-16:30) started `minutes_ago`
+    minutes ago there (to the minute): the event day is today and under way."""
+    now = datetime.now(ZoneInfo(timezone)).replace(tzinfo=None, second=0, microsecond=0)
+    shift = now - timedelta(minutes=minutes_ago) - datetime.fromisoformat(f"{TINY_DAY}T08:30")
+
+    def moved(found: re.Match[str]) -> str:
+        return (datetime.fromisoformat(found[0]) + shift).strftime("%Y-%m-%dT%H:%M")
+
+    text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d", moved, TINY_SAMPLE.read_text())
+    return text.replace('"Asia/Ho_Chi_Minh"', f'"{timezone}"')
+
+
 def load_tiny(app: FastAPI, venue: str = "", on: date | None = None) -> int:
     """Import samples/tiny.json into the app's database as a new event (held `on` another
     day if given); its id."""

@@ -185,6 +185,9 @@ CATALOGUE: dict[str, str] = {
     "outcome.bad_follow_up": N_("Choose a quote, a sample or a factory visit."),
     "outcome.rating_not_held": N_("A meeting that did not take place has no rating."),
     "outcome.note_long": N_("At most {n} characters."),
+    "outcome.absence_closed": N_(
+        "You can say that your partner did not come once the meeting has started, on its day."
+    ),
     "outcome.nothing_published": N_(
         "Nothing is published yet: there are no meetings to ask about."
     ),

@@ -7,6 +7,7 @@ dependencies built in `_event_for` at run time, and they name a local variable.
 """
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -77,6 +78,13 @@ def get_launcher(request: Request) -> Launcher:
     return launcher
 
 
+def clock() -> datetime:
+    """The time now (aware, UTC). Event-day routes take it as a dependency so that a test
+    stands at a chosen moment of an event (`app.dependency_overrides[clock]`)."""
+    return datetime.now(UTC)
+
+
+Now = Annotated[datetime, Depends(clock)]
 LinksDep = Annotated[Links, Depends(get_links)]
 LauncherDep = Annotated[Launcher, Depends(get_launcher)]
 PostmanDep = Annotated[MailPostman, Depends(get_postman)]

@@ -6,11 +6,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from web import messages
-from web.http.deps import Db, EditEvent, LauncherDep, ReadEvent, SettingsDep
+from web.http.deps import Db, EditEvent, LauncherDep, Now, ReadEvent, SettingsDep
 from web.http.responses import form_lists, redirect
 from web.http.sessions import csrf_protect
 from web.http.templating import render
-from web.usecases import noshows, solving
+from web.usecases import noshows, outcomes, solving
 from web.usecases.errors import Conflict, Invalid
 
 router = APIRouter(prefix="/events/{event_id}/no-shows", dependencies=[Depends(csrf_protect)])
@@ -19,8 +19,8 @@ RESOLVE_SECONDS = 10.0  # the re-solve answers in seconds (bench.resolve)
 
 
 @router.get("")
-def show(request: Request, db: Db, event: ReadEvent, settings: SettingsDep) -> Response:
-    now = noshows.local_now(event.timezone)
+def show(request: Request, db: Db, event: ReadEvent, settings: SettingsDep, clock: Now) -> Response:
+    now = outcomes.local_now(clock, event.timezone)
     context = {
         "event": event,
         "board": noshows.board(db, event.id, now, settings.no_show_minutes),
@@ -31,12 +31,20 @@ def show(request: Request, db: Db, event: ReadEvent, settings: SettingsDep) -> R
 
 @router.post("")
 async def mark(
-    request: Request, db: Db, event: EditEvent, settings: SettingsDep, launcher: LauncherDep
+    request: Request,
+    db: Db,
+    event: EditEvent,
+    settings: SettingsDep,
+    launcher: LauncherDep,
+    clock: Now,
 ) -> Response:
     form = await form_lists(request)
-    ids = [int(x) for x in form.get("participant", []) if x.isascii() and x.isdigit()]
+    # one person may be ticked twice: not checked in, and reported by a partner
+    ids = list(
+        dict.fromkeys(int(x) for x in form.get("participant", []) if x.isascii() and x.isdigit())
+    )
     scope = noshows.Scope.DAY if form.get("scope") == ["day"] else noshows.Scope.SESSION
-    now = noshows.local_now(event.timezone)
+    now = outcomes.local_now(clock, event.timezone)
     try:
         noshows.mark_absent(db, event.id, ids, scope, now)
     except Invalid as refused:

@@ -1,15 +1,15 @@
 """The participant's meeting outcomes: after each meeting, whether it took place, the
-follow-ups wanted, a rating and a private note, one htmx form per meeting."""
+follow-ups wanted, a rating and a private note, one htmx form per meeting; and, from the
+agenda during the event, "my partner did not come"."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from web.http.deps import Db, Me
+from web.http.deps import Db, Me, Now
 from web.http.responses import is_htmx
 from web.http.sessions import csrf_protect
 from web.portal.pages import portal_page
@@ -21,8 +21,8 @@ PAGE = "portal/outcomes.html"
 
 
 @router.get("/p/outcomes")
-def page(request: Request, me: Me, db: Db) -> Response:
-    rows = outcomes.my_meetings(db, me, datetime.now(UTC))
+def page(request: Request, me: Me, db: Db, now: Now) -> Response:
+    rows = outcomes.my_meetings(db, me, now)
     context = {"rows": rows, "follow_ups": list(outcomes.FollowUp), "note_max": outcomes.NOTE_MAX}
     return portal_page(request, db, me, PAGE, context)
 
@@ -32,6 +32,7 @@ def save(
     request: Request,
     me: Me,
     db: Db,
+    now: Now,
     request_ext: str,
     took_place: Annotated[str, Form()] = "",
     follow_up: Annotated[list[str] | None, Form()] = None,
@@ -40,7 +41,6 @@ def save(
 ) -> Response:
     """Record my answer about one meeting; the meeting's card answers in place (htmx), with
     the answer saved or what is wrong with it."""
-    now = datetime.now(UTC)
     meeting = outcomes.my_meeting(db, me, request_ext, now)
     form = {"took_place": took_place, "follow_up": follow_up or [], "rating": rating, "note": note}
     problem: Msg | None = None
@@ -65,3 +65,12 @@ def save(
     }
     status = 200 if problem is None else 422
     return portal_page(request, db, me, "portal/outcome.html", context, status, block="meeting")
+
+
+@router.post("/p/agenda/{request_ext}/partner-absent")
+def partner_absent(request: Request, me: Me, db: Db, now: Now, request_ext: str) -> Response:
+    """Say that the other side of one of my meetings of today did not come; back to the
+    agenda, which says the organisers are told. Another's meeting is 404, a meeting not
+    yet started or of another day 409 (the error page says why)."""
+    outcomes.report_absent(db, me, request_ext, now)
+    return RedirectResponse(f"/p/?reported={request_ext}#agenda", status_code=303)

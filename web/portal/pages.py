@@ -9,11 +9,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from web.http.deps import Db, Me, Participant, SettingsDep, get_links
+from web.http.deps import Db, Me, Now, Participant, SettingsDep, get_links
 from web.http.responses import is_htmx
 from web.http.sessions import csrf_protect
 from web.http.templating import render
-from web.usecases import calendars, catalogue, checkin, profiles, requests, tokens
+from web.usecases import calendars, catalogue, checkin, outcomes, profiles, requests, tokens
 from web.usecases.errors import Invalid, Msg, NotFound
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
@@ -49,10 +49,14 @@ def portal_page(
 
 
 @router.get("/p/")
-def home(request: Request, me: Me, db: Db) -> Response:
+def home(request: Request, me: Me, db: Db, now: Now, reported: str = "") -> Response:
     links = get_links(request)
+    mine = {r.request_id: r for r in outcomes.my_meetings(db, me, now) or []}
     context = {
         "rows": calendars.agenda(db, me),
+        # per meeting: whether "my partner did not come" may be said, or was
+        "mine": mine,
+        "reported": reported if reported in mine and mine[reported].not_held else "",
         "feed": tokens.feed_url(links.base_url, links.secret, me),
         # shown at the check-in desk from the phone or a printed agenda; opens nothing
         "qr": checkin.qr_svg(checkin.check_in_code(links.secret, me)),
@@ -61,8 +65,8 @@ def home(request: Request, me: Me, db: Db) -> Response:
 
 
 @router.get("/p/agenda")
-def agenda(request: Request, me: Me, db: Db) -> Response:
-    return home(request, me, db)
+def agenda(request: Request, me: Me, db: Db, now: Now) -> Response:
+    return home(request, me, db, now, "")
 
 
 @router.get("/p/catalogue")

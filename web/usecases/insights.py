@@ -9,8 +9,10 @@ slot times, reason kinds); the captions around them are translated by the page.
   many of all requests got that far.
 - A request counts under its supplier's sectors and its buyer's country: what is sought,
   and where the demand comes from.
-- "held" is not known until meetings have outcomes: it is the meetings of the published
-  version, and absent without one.
+- "held" counts the meetings of the published release that participants said took place
+  (`outcomes.Held.held`: a side answered that it did, and no side that it did not); the
+  meetings nobody answered for yet are counted apart (`Answers`), never guessed. Without
+  a published version there is no "held" step.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from scheduler import domain
 from scheduler.explain import ReasonKind, reason_kind
 from web import models as m
 from web.models import VersionStatus
-from web.usecases import mapper, versions
+from web.usecases import mapper, outcomes, versions
 
 TOP_BUYERS = 15  # buyers drawn one by one; the others are summed in one line
 EXAMPLES = 5  # request ids shown beside a reason kind
@@ -45,6 +47,16 @@ class Stage:
 
     code: str  # "requested" | "accepted" | "scheduled" | "held"
     count: int
+
+
+@dataclass(frozen=True)
+class Answers:
+    """The published meetings by what their participants answered (`outcomes`)."""
+
+    meetings: int
+    held: int  # a side said it took place, no side that it did not
+    not_held: int  # a side said it did not take place
+    unanswered: int  # no answer from either side yet
 
 
 @dataclass(frozen=True)
@@ -106,6 +118,7 @@ class CertificationGap:
 class Insights:
     basis: Basis | None  # None: no version yet, demand only
     funnel: tuple[Stage, ...]
+    answers: Answers | None  # with a published version: what its "held" step rests on
     sectors: tuple[Demand, ...]
     countries: tuple[Demand, ...]
     slots: tuple[str, ...]  # slot labels ("08:30", or "19/11 08:30" over several days)
@@ -144,13 +157,14 @@ def insights(db: Session, event_id: int, *, top: int = TOP_BUYERS) -> Insights:
     funnel = [Stage("requested", len(rows)), Stage("accepted", len(wanted))]
     if version is not None:
         funnel.append(Stage("scheduled", len(scheduled)))
-    if _is_published(version):
-        # until meetings have outcomes, what participants were told is what is held
-        funnel.append(Stage("held", len(scheduled)))
+    answers = _answers(db, event_id) if _is_published(version) else None
+    if answers is not None:
+        funnel.append(Stage("held", answers.held))
     buyers, other = _buyer_loads(event, sides, wanted, scheduled, top)
     return Insights(
         basis=Basis(version.number, _is_published(version)) if version is not None else None,
         funnel=tuple(funnel),
+        answers=answers,
         sectors=_demand(wanted, scheduled, sides.sectors),
         countries=_demand(wanted, scheduled, sides.country),
         slots=_slot_labels(event.slots),
@@ -161,6 +175,19 @@ def insights(db: Session, event_id: int, *, top: int = TOP_BUYERS) -> Insights:
         certifications=_certifications(event),
         buyer_organisations=sum(o.role == "buyer" for o in event.organisations),
         supplier_organisations=sum(o.role == "supplier" for o in event.organisations),
+    )
+
+
+def _answers(db: Session, event_id: int) -> Answers | None:
+    found = outcomes.meetings_with_answers(db, event_id)
+    if found is None:
+        return None
+    meetings = found[1]
+    return Answers(
+        meetings=len(meetings),
+        held=sum(h.held for h in meetings),
+        not_held=sum(h.not_held for h in meetings),
+        unanswered=sum(not h.answered for h in meetings),
     )
 
 

@@ -7,13 +7,18 @@ of the session (or of the day's last session) to their registration, which is wh
 minimal-change re-solve (`solving.start_solve(from_release=True)`) reads: their meetings
 are dropped, the freed slots refilled, and nothing else moves. Publishing the result tells
 their partners (the release's change notices).
+
+The board also lists who was reported by a partner: the other side of a meeting of today
+that one side answered "did not take place" (`outcomes.report_absent`, the portal's "My
+partner did not come"). They may have checked in and left, so the check-in does not hide
+them; they can be marked absent the same way.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -21,7 +26,7 @@ from sqlmodel import Session, col, select
 from scheduler import domain
 from scheduler.ical import participant_meetings
 from web import models as m
-from web.usecases import releases
+from web.usecases import outcomes, releases
 from web.usecases.errors import Invalid, Msg
 
 
@@ -41,17 +46,30 @@ class Missing:
 
 
 @dataclass(frozen=True, slots=True)
+class Reported:
+    """Someone whose partner said they did not come to a meeting of today."""
+
+    participant_id: int  # the absent side
+    ext_id: str
+    name: str
+    organisation: str
+    request_id: str
+    meeting_start: datetime
+    reporter: str  # "name (organisation)" of the side who said so
+    reported_at: datetime  # event-local
+    checked_in: bool
+    absent: bool  # marked absent already, at the time of the board
+
+
+@dataclass(frozen=True, slots=True)
 class Board:
-    """The session under way and who is missing from it; `opens_at` while in its grace."""
+    """The session under way and who is missing from it; `opens_at` while in its grace;
+    who was reported by a partner today (during a session or not)."""
 
     session: domain.Session | None
     opens_at: datetime | None
     missing: tuple[Missing, ...]
-
-
-def local_now(timezone: str) -> datetime:
-    """The wall-clock time at the event (naive, like every time of the event)."""
-    return datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
+    reported: tuple[Reported, ...] = ()
 
 
 def _session_at(event: domain.Event, now: datetime) -> domain.Session | None:
@@ -77,18 +95,19 @@ def board(db: Session, event_id: int, now: datetime, grace_minutes: int) -> Boar
     if release is None:
         return Board(None, None, ())
     event = release.event
-    session = _session_at(event, now)
-    if session is None:
-        return Board(None, None, ())
-    opens = session.start + timedelta(minutes=grace_minutes)
-    if now < opens:
-        return Board(session, opens, ())
-    slot_start = _slot_start(event, now)
     arrived = set(db.exec(select(m.CheckIn.participant_id).where(m.CheckIn.event_id == event_id)))
     people = {
         p.ext_id: p
         for p in db.exec(select(m.Participant).where(m.Participant.event_id == event_id))
     }
+    reported = _reported(db, event_id, now, people, arrived)
+    session = _session_at(event, now)
+    if session is None:
+        return Board(None, None, (), reported)
+    opens = session.start + timedelta(minutes=grace_minutes)
+    if now < opens:
+        return Board(session, opens, (), reported)
+    slot_start = _slot_start(event, now)
     orgs = event.organisation_by_id()
     missing = []
     for domain_person in event.participants:
@@ -114,7 +133,51 @@ def board(db: Session, event_id: int, now: datetime, grace_minutes: int) -> Boar
             )
         )
     missing.sort(key=lambda x: (x.next_start, x.organisation, x.name))
-    return Board(session, None, tuple(missing))
+    return Board(session, None, tuple(missing), reported)
+
+
+def _reported(
+    db: Session,
+    event_id: int,
+    now: datetime,
+    people: dict[str, m.Participant],
+    arrived: set[int],
+) -> tuple[Reported, ...]:
+    """The other side of every meeting of today, started by `now`, that one side answered
+    "did not take place"; the latest report first."""
+    found = outcomes.meetings_with_answers(db, event_id)
+    if found is None:
+        return ()
+    event, meetings = found
+    zone = ZoneInfo(event.timezone)
+    out = []
+    for meeting in meetings:
+        if meeting.start.date() != now.date() or meeting.start > now:
+            continue
+        first, second = meeting.sides
+        for side, other in ((first, second), (second, first)):
+            answer = side.answer
+            person = people.get(other.participant.id)
+            if answer is None or answer.took_place or person is None:
+                continue
+            out.append(
+                Reported(
+                    participant_id=person.id,
+                    ext_id=person.ext_id,
+                    name=person.name,
+                    organisation=other.organisation.name if other.organisation else "",
+                    request_id=meeting.request_id,
+                    meeting_start=meeting.start,
+                    reporter=side.label,
+                    reported_at=answer.recorded_at.replace(tzinfo=UTC)
+                    .astimezone(zone)
+                    .replace(tzinfo=None),
+                    checked_in=person.id in arrived,
+                    absent=_absent(person, now),
+                )
+            )
+    out.sort(key=lambda x: (x.reported_at, x.request_id), reverse=True)
+    return tuple(out)
 
 
 def mark_absent(

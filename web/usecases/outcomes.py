@@ -12,6 +12,9 @@ Rules (documented in docs/insights.md, "Meeting outcomes"):
   5 (optional; a meeting that did not take place has none) and a note of at most
   `NOTE_MAX` characters. Follow-ups are allowed on a meeting that did not take place:
   a buyer whose supplier missed the meeting may still want a quote.
+- During the event, either side may say "my partner did not come" from the meeting's start
+  on the meeting's day: that is the same answer, "did not take place" (`report_absent`),
+  which the no-shows board (`noshows.board`) shows the organisers at once.
 - A participant sees their own answers only; a note is read by its author and the event's
   organisers, never by the other side.
 - Report: a meeting is *answered* once either side answered; *not held* (a no-show) when
@@ -28,7 +31,7 @@ import enum
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from statistics import fmean
 from zoneinfo import ZoneInfo
 
@@ -74,6 +77,12 @@ class MyMeeting:
     other_org: domain.Organisation | None
     ended: bool  # its end time has passed: an answer may be recorded
     answer: m.MeetingOutcome | None
+    absence_open: bool = False  # started, and today: "my partner did not come" may be said
+
+    @property
+    def not_held(self) -> bool:
+        """My answer says the meeting did not take place (my partner did not come)."""
+        return self.answer is not None and not self.answer.took_place
 
 
 # --- a participant's answers --------------------------------------------------------------
@@ -153,6 +162,7 @@ def my_meetings(db: Session, me: m.Participant, now: datetime) -> list[MyMeeting
                 org,
                 ended=slot.end <= local,
                 answer=mine.get(meeting.request_id),
+                absence_open=slot.start <= local and slot.start.date() == local.date(),
             )
         )
     return rows
@@ -175,30 +185,59 @@ def record(
     meeting = my_meeting(db, me, request_ext, now)
     if not meeting.ended:
         raise Conflict(Msg("outcome.not_yet"))
-    draft = check(draft)
-    row = meeting.answer or m.MeetingOutcome(
-        event_id=me.event_id, request_ext=request_ext, participant_id=me.id, took_place=True
+    return _store(db, me, meeting, check(draft), now)
+
+
+def report_absent(
+    db: Session, me: m.Participant, request_ext: str, now: datetime
+) -> m.MeetingOutcome:
+    """Say that the other side of one of my published meetings did not come: my answer
+    becomes "did not take place" (follow-ups and note kept, no rating); committed. Open
+    from the meeting's start to the end of its day (event time zone, `now` aware), while
+    the organisers can still act on it. NotFound for a meeting that is not mine,
+    Conflict before it started or after its day."""
+    meeting = my_meeting(db, me, request_ext, now)
+    if not meeting.absence_open:
+        raise Conflict(Msg("outcome.absence_closed"))
+    before = meeting.answer
+    draft = Draft(
+        took_place=False,
+        follow_up=frozenset(FollowUp(k) for k in before.follow_up) if before else frozenset(),
+        rating=None,
+        note=before.note if before else "",
     )
-    _fill(row, draft)
+    return _store(db, me, meeting, draft, now)
+
+
+def _store(
+    db: Session, me: m.Participant, meeting: MyMeeting, draft: Draft, now: datetime
+) -> m.MeetingOutcome:
+    row = meeting.answer or m.MeetingOutcome(
+        event_id=me.event_id,
+        request_ext=meeting.request_id,
+        participant_id=me.id,
+        took_place=True,
+    )
+    _fill(row, draft, now)
     db.add(row)
     try:
         db.commit()
     except IntegrityError:  # the same answer sent twice at once: the other one is stored
         db.rollback()
-        row = _answers_of(db, me)[request_ext]
-        _fill(row, draft)
+        row = _answers_of(db, me)[meeting.request_id]
+        _fill(row, draft, now)
         db.add(row)
         db.commit()
     db.refresh(row)
     return row
 
 
-def _fill(row: m.MeetingOutcome, draft: Draft) -> None:
+def _fill(row: m.MeetingOutcome, draft: Draft, now: datetime) -> None:
     row.took_place = draft.took_place
     row.follow_up = sorted(draft.follow_up)
     row.rating = draft.rating
     row.note = draft.note
-    row.recorded_at = m.utcnow()
+    row.recorded_at = now.astimezone(UTC).replace(tzinfo=None)
 
 
 def _answers_of(db: Session, me: m.Participant) -> dict[str, m.MeetingOutcome]:
@@ -244,6 +283,11 @@ class Held:
     @property
     def not_held(self) -> bool:
         return any(s.answer is not None and not s.answer.took_place for s in self.sides)
+
+    @property
+    def held(self) -> bool:
+        """Answered, and no side said it did not take place: a side said it did."""
+        return self.answered and not self.not_held
 
     def asked(self, kind: FollowUp) -> bool:
         return any(s.answer is not None and kind in s.answer.follow_up for s in self.sides)
@@ -385,7 +429,7 @@ def report(db: Session, event_id: int, now: datetime) -> Report:
         meetings=len(held),
         ended=sum(h.end <= local for h in held),
         answered=len(answered),
-        held=sum(not h.not_held for h in answered),
+        held=sum(h.held for h in held),
         not_held=sum(h.not_held for h in answered),
         answers=sum(s.answer is not None for h in held for s in h.sides),
         ratings=len(ratings),

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from tests.conftest import OrganiserClient, log_in
-from tests.web.helpers import load_tiny, store_version
+from tests.web.helpers import load_tiny, publish_placed, store_version
 from web import models as m
 from web.usecases import access, accounts
 
@@ -50,6 +50,18 @@ def test_without_a_version_the_page_explains_it_shows_demand_only(
     assert "There is no schedule yet" in page.text
     assert 'id="chart-use"' not in page.text
     assert 'id="chart-sectors"' in page.text
+
+
+def test_a_published_schedule_says_how_many_meetings_have_no_answer_yet(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = load_tiny(app)
+    publish_placed(app, event_id, {"R00001": (0, "T005"), "R00003": (1, "T005")})
+    page = organiser_client.get(f"/events/{event_id}/insights").text
+    assert (
+        "Of the 2 published meetings, 0 were held, 0 did not take place and 2 have no answer yet."
+        in page
+    )
 
 
 def test_the_event_tabs_link_to_insights(app: FastAPI, organiser_client: OrganiserClient) -> None:

@@ -8,7 +8,7 @@ R1..R5 accepted, R6 pending, R7 declined. Version 1 holds R1, R2 and R4 and leav
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from fastapi import FastAPI
@@ -19,8 +19,9 @@ from scheduler.explain import ReasonKind
 from scheduler.formats import event_to_json
 from tests.conftest import import_event_json, publish
 from web import models as m
-from web.usecases import mapper, versions
+from web.usecases import mapper, outcomes, versions
 from web.usecases.insights import (
+    Answers,
     Basis,
     BuyerLoad,
     CertificationGap,
@@ -34,6 +35,7 @@ from web.usecases.insights import (
 )
 
 KO = "interpreter:ko"
+AFTER = datetime(2026, 11, 19, 12, 0, tzinfo=UTC)  # 19:00 in Hanoi: every meeting has ended
 BUSY = "B1-1 and S3-1 share 1 slot; B1-1 is busy in each, all holding priority 2 or higher meetings"
 
 
@@ -174,15 +176,55 @@ def test_the_funnel_of_a_draft_stops_at_scheduled(app: FastAPI, solved: int) -> 
     )
 
 
-def test_a_published_version_is_held_and_preferred_to_a_newer_draft(
+def _publish(app: FastAPI, event_id: int) -> None:
+    with Session(app.state.engine) as session:
+        publish(app, session, versions.get_version(session, event_id, 1))
+
+
+def _answer(app: FastAPI, event_id: int, ext_id: str, request: str, took_place: bool) -> None:
+    with Session(app.state.engine) as session:
+        me = session.exec(
+            select(m.Participant).where(
+                m.Participant.event_id == event_id, m.Participant.ext_id == ext_id
+            )
+        ).one()
+        draft = outcomes.Draft(took_place, frozenset(), None, "")
+        outcomes.record(session, me, request, draft, AFTER)
+
+
+def test_a_published_version_is_preferred_to_a_newer_draft(app: FastAPI, solved: int) -> None:
+    _publish(app, solved)
+    _store(app, solved, {"R1": (0, "T1")})
+    assert _insights(app, solved).basis == Basis(1, published=True)
+
+
+def test_before_any_answer_nothing_is_held_and_every_meeting_is_unanswered(
     app: FastAPI, solved: int
 ) -> None:
-    with Session(app.state.engine) as session:
-        publish(app, session, versions.get_version(session, solved, 1))
-    _store(app, solved, {"R1": (0, "T1")})
+    _publish(app, solved)
     found = _insights(app, solved)
-    assert found.basis == Basis(1, published=True)
-    assert found.funnel[-2:] == (Stage("scheduled", 3), Stage("held", 3))
+    assert (found.funnel[-2:], found.answers) == (
+        (Stage("scheduled", 3), Stage("held", 0)),
+        Answers(meetings=3, held=0, not_held=0, unanswered=3),
+    )
+
+
+def test_held_is_answered_as_held_by_a_side_and_not_as_not_held_by_the_other(
+    app: FastAPI, solved: int
+) -> None:
+    _publish(app, solved)
+    _answer(app, solved, "B1-1", "R1", took_place=True)  # held: the other side is silent
+    _answer(app, solved, "B1-1", "R2", took_place=True)  # not held: the other side says no
+    _answer(app, solved, "S2-1", "R2", took_place=False)
+    found = _insights(app, solved)  # R4: nobody answered
+    assert (found.funnel[-1], found.answers) == (
+        Stage("held", 1),
+        Answers(meetings=3, held=1, not_held=1, unanswered=1),
+    )
+
+
+def test_a_draft_has_no_answers(app: FastAPI, solved: int) -> None:
+    assert _insights(app, solved).answers is None
 
 
 def test_requests_count_under_the_suppliers_sectors(app: FastAPI, solved: int) -> None:

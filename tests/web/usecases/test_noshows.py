@@ -4,7 +4,7 @@ re-solve from the published release that drops their meetings and keeps everyone
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from fastapi import FastAPI
@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from tests.conftest import OrganiserClient, publish
 from tests.web.helpers import load_tiny, publish_placed, wait_for_job
 from web import models as m
-from web.usecases import accounts, checkin, mapper, noshows, versions
+from web.usecases import accounts, checkin, mapper, noshows, outcomes, versions
 from web.usecases.errors import Invalid
 
 # B001-1 meets S008-1 at 08:30 and S004-1 at 08:50; B003-2 meets S003-1 at 09:10 (session
@@ -142,3 +142,75 @@ def test_marking_nobody_absent_after_the_event_is_refused_with_a_reason(
     event_id = _published(app)
     response = organiser_client.post_form(f"/events/{event_id}/no-shows", {"scope": "day"})
     assert (response.status_code, "nobody can be marked absent now" in response.text) == (422, True)
+
+
+# --- reported by their partners -----------------------------------------------------------
+
+UTC_0840 = datetime(2026, 11, 19, 1, 40, tzinfo=UTC)  # 08:40 in Hanoi: R00001 under way
+
+
+def _report(app: FastAPI, reporter: str, request: str, now: datetime = UTC_0840) -> None:
+    with Session(app.state.engine) as db:
+        me = db.exec(select(m.Participant).where(m.Participant.ext_id == reporter)).one()
+        outcomes.report_absent(db, me, request, now)
+
+
+def _reported(board: noshows.Board) -> list[tuple[str, str, str, datetime, bool, bool]]:
+    return [
+        (x.ext_id, x.request_id, x.reporter, x.reported_at, x.checked_in, x.absent)
+        for x in board.reported
+    ]
+
+
+def test_the_partner_reported_absent_is_listed_with_who_said_so_and_when(
+    app: FastAPI,
+) -> None:
+    event_id = _published(app)
+    _report(app, "B001-1", "R00001")  # S008-1 did not come
+    board = _board(app, event_id, datetime(2026, 11, 19, 8, 41))  # still in the grace
+    assert _reported(board) == [
+        (
+            "S008-1",
+            "R00001",
+            "Tom Pham (Shinwa Auto Parts Vietnam)",
+            datetime(2026, 11, 19, 8, 40),
+            False,
+            False,
+        )
+    ]
+
+
+def test_a_reported_person_who_checked_in_is_still_listed(app: FastAPI) -> None:
+    event_id = _published(app)
+    with Session(app.state.engine) as db:
+        desk = accounts.create_organiser(db, "desk@example.org", "a long password 123")
+        checkin.check_in(db, event_id, _id(app, "S008-1"), desk)
+    _report(app, "B001-1", "R00001")
+    board = _board(app, event_id, datetime(2026, 11, 19, 8, 55))
+    assert [(x.ext_id, x.checked_in) for x in board.reported] == [("S008-1", True)]
+
+
+def test_marked_absent_a_reported_person_stays_listed_as_absent(app: FastAPI) -> None:
+    event_id = _published(app)
+    _report(app, "B001-1", "R00001")
+    now = datetime(2026, 11, 19, 8, 55)
+    with Session(app.state.engine) as db:
+        noshows.mark_absent(db, event_id, [_id(app, "S008-1")], noshows.Scope.SESSION, now)
+    assert [(x.ext_id, x.absent) for x in _board(app, event_id, now).reported] == [("S008-1", True)]
+
+
+def test_reports_of_another_day_are_not_listed(app: FastAPI) -> None:
+    event_id = _published(app)
+    _report(app, "B001-1", "R00001")
+    assert _board(app, event_id, datetime(2026, 11, 20, 8, 55)).reported == ()
+
+
+def test_a_did_not_take_place_answer_of_either_side_lists_the_other(app: FastAPI) -> None:
+    event_id = _published(app)
+    _report(app, "B001-1", "R00001")
+    _report(app, "S008-1", "R00001", datetime(2026, 11, 19, 1, 42, tzinfo=UTC))
+    board = _board(app, event_id, datetime(2026, 11, 19, 8, 45))
+    assert [(x.ext_id, x.reported_at) for x in board.reported] == [
+        ("B001-1", datetime(2026, 11, 19, 8, 42)),
+        ("S008-1", datetime(2026, 11, 19, 8, 40)),
+    ]

@@ -315,3 +315,75 @@ def test_a_formula_name_is_neutralised_text_in_the_xlsx(formula_lead: tuple[Sess
     assert sheet is not None
     cell = sheet.cell(row=2, column=5)
     assert (cell.value, cell.data_type) == ("'" + FORMULA, "s")
+
+
+# --- "my partner did not come" ------------------------------------------------------------
+
+AT_0840 = datetime(2026, 11, 19, 1, 40, tzinfo=UTC)  # 08:40 in Hanoi: R00001 under way
+
+
+def _absent(fair: tuple[Session, int], ext_id: str, request: str, now: datetime) -> None:
+    db, event_id = fair
+    outcomes.report_absent(db, _person(db, event_id, ext_id), request, now)
+
+
+def _stored(fair: tuple[Session, int]) -> list[tuple[str, bool, list[str], int | None, str]]:
+    db, _event_id = fair
+    rows = db.exec(select(m.MeetingOutcome)).all()
+    return [(r.request_ext, r.took_place, r.follow_up, r.rating, r.note) for r in rows]
+
+
+def test_partner_absent_is_the_answer_did_not_take_place_recorded_now(
+    fair: tuple[Session, int],
+) -> None:
+    db, _event_id = fair
+    _absent(fair, "B001-1", "R00001", AT_0840)
+    row = db.exec(select(m.MeetingOutcome)).one()
+    assert (row.request_ext, row.took_place, row.recorded_at) == (
+        "R00001",
+        False,
+        datetime(2026, 11, 19, 1, 40),
+    )
+
+
+def test_partner_absent_opens_at_the_meetings_start_by_the_event_clock(
+    fair: tuple[Session, int],
+) -> None:
+    db, event_id = fair
+    me = _person(db, event_id, "B001-1")
+    just_before = datetime(2026, 11, 19, 1, 29, tzinfo=UTC)  # 08:29 in Hanoi
+    at_the_start = datetime(2026, 11, 19, 1, 30, tzinfo=UTC)  # 08:30
+    opened = [
+        outcomes.my_meeting(db, me, "R00001", t).absence_open for t in (just_before, at_the_start)
+    ]
+    assert opened == [False, True]
+
+
+def test_partner_absent_before_the_meeting_started_is_refused(fair: tuple[Session, int]) -> None:
+    with pytest.raises(Conflict):
+        _absent(fair, "B001-1", "R00003", AT_0840)  # 08:50
+    assert _stored(fair) == []
+
+
+def test_partner_absent_after_the_meetings_day_is_refused(fair: tuple[Session, int]) -> None:
+    next_morning = datetime(2026, 11, 20, 1, 40, tzinfo=UTC)  # 08:40 the next day in Hanoi
+    with pytest.raises(Conflict):
+        _absent(fair, "B001-1", "R00001", next_morning)
+    assert _stored(fair) == []
+
+
+def test_partner_absent_on_a_meeting_that_is_not_mine_is_not_found(
+    fair: tuple[Session, int],
+) -> None:
+    with pytest.raises(NotFound):
+        _absent(fair, "S004-1", "R00001", AT_0840)  # R00001 is S008-1 with B001-1
+    assert _stored(fair) == []
+
+
+def test_partner_absent_keeps_my_follow_ups_and_note_and_drops_the_rating(
+    fair: tuple[Session, int],
+) -> None:
+    after = datetime(2026, 11, 19, 1, 55, tzinfo=UTC)  # 08:55: R00001 has ended
+    _answer(fair, "B001-1", "R00001", follow_up={FollowUp.QUOTE}, rating=4, note="x", now=after)
+    _absent(fair, "B001-1", "R00001", after)
+    assert _stored(fair) == [("R00001", False, ["quote"], None, "x")]
