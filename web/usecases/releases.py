@@ -102,15 +102,6 @@ def _newest(db: Session, event_id: int, below: int | None = None) -> _Key | None
     return (found[0], found[1], found[2], found[3]) if found is not None else None
 
 
-def latest_of_version(db: Session, version_id: int) -> m.Release | None:
-    """The newest release made of a version, if it was ever published."""
-    return db.exec(
-        select(m.Release)
-        .where(m.Release.version_id == version_id)
-        .order_by(col(m.Release.number).desc())
-    ).first()
-
-
 def read(db: Session, row: m.Release) -> Frozen:
     """A release row read back, with its previous release."""
     return _read(db, (row.id, row.event_id, row.number, row.published_at))
