@@ -36,6 +36,9 @@ class Summary:
     proof: Proof | None
     unscheduled: int  # requests the version leaves out (and no hand edit put in since)
     groups: tuple[ReasonGroup, ...]
+    # meetings of the version at times or for requests the set-up no longer has (it changed
+    # since the version was made): not in these numbers nor in the grid
+    lost: int = 0
 
     @property
     def weight_pct(self) -> float:
@@ -54,6 +57,7 @@ def summary(
     full = mapper.event_of(db, version.event_id)
     solver_event = mapper.event_of(db, version.event_id, for_solver=True)
     schedule = mapper.schedule_of(db, version, full)
+    lost = len(mapper.meetings_of(db, version.id)) - len(schedule.meetings)
     result = check_schedule(full, schedule)
     requests = full.request_by_id()
     busy: Counter[str] = Counter()
@@ -89,6 +93,7 @@ def summary(
         proof=proof(version.stats or {}),
         unscheduled=unscheduled,
         groups=groups,
+        lost=lost,
     )
 
 

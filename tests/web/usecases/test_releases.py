@@ -225,3 +225,22 @@ def test_the_review_page_counts_what_publishing_would_change(
     )
     page = organiser_client.get(f"/events/{event_id}/versions/{number}").text
     assert "Against published release 1, meetings kept: 1, moved: 1, dropped: 1, added: 1." in page
+
+
+def test_the_published_versions_review_says_how_many_meetings_the_set_up_lost(
+    app: FastAPI, organiser_client: OrganiserClient
+) -> None:
+    event_id = load_tiny(app)
+    publish_placed(app, event_id, PLACED)
+    with Session(app.state.engine) as db:
+        for session_row in db.exec(
+            select(m.EventSession).where(m.EventSession.event_id == event_id)
+        ):
+            session_row.start += timedelta(minutes=10)
+            session_row.end += timedelta(minutes=10)
+            db.add(session_row)
+        db.commit()
+    page = organiser_client.get(f"/events/{event_id}/versions/1").text
+    found = re.search(r'id="lost-meetings">([^<]*)<', page)
+    assert found is not None
+    assert found.group(1).startswith("3 meetings of this version are at times")
