@@ -16,16 +16,26 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 
 from scheduler.assignment import UNSCHEDULED
-from scheduler.domain import ChangeKind, Event, MeetingRequest, PublishedMeeting, Schedule
+from scheduler.check import check_schedule
+from scheduler.domain import (
+    ChangeKind,
+    Event,
+    Meeting,
+    MeetingRequest,
+    PublishedMeeting,
+    Schedule,
+    TimeRange,
+)
 from scheduler.formats import FormatError
 from scheduler.incumbent import Phase, ProgressCallback
 from scheduler.phases import keep, refill
 from scheduler.phases.budget import Budget
 from scheduler.phases.context import Clock, Context, SolveParams, StopCallback
 from scheduler.phases.resolving import ResolveContext, ResolveIncumbent, resolving
-from scheduler.phases.result import build_schedule
+from scheduler.phases.result import InternalError, build_schedule
 from scheduler.problem import compile_event
 from scheduler.published import compile_published
 from scheduler.solve import QUICK_DESCENT, Stage, Step, run_plan
@@ -85,11 +95,18 @@ def resolve(
     *,
     on_progress: ProgressCallback | None = None,
     should_stop: StopCallback | None = None,
+    not_before: datetime | None = None,
 ) -> Schedule:
     """The schedule for the event as it is now that moves as few published meetings as
     possible, checked independently; stats add kept/moved/dropped/added and `changes`
-    lists each moved, dropped and added meeting (with a reason for the first two)."""
+    lists each moved, dropped and added meeting (with a reason for the first two).
+
+    `not_before` (during the event): slots that started before it are history. Their
+    published meetings stay as they are, and no meeting moves into them or is added there.
+    """
     _refuse_duplicates(published)
+    if not_before is not None and any(s.start < not_before for s in event.slots):
+        return _resolve_from(event, published, params, not_before, on_progress, should_stop)
     params = params or SolveParams(time_limit=DEFAULT_TIME_LIMIT)
     problem = compile_event(event)
     baseline = compile_published(problem, published)
@@ -104,6 +121,69 @@ def resolve(
     )
     run_plan(ctx, RESOLVE_PLAN)
     return _result(ctx)
+
+
+def _resolve_from(
+    event: Event,
+    published: Sequence[PublishedMeeting],
+    params: SolveParams | None,
+    not_before: datetime,
+    on_progress: ProgressCallback | None,
+    should_stop: StopCallback | None,
+) -> Schedule:
+    """The re-solve of what is still to come: the started slots closed to everyone, the
+    meetings held in them set aside and put back unchanged."""
+    slots = event.slot_by_start()
+    requests = event.request_by_id()
+    past = [
+        p
+        for p in published
+        if p.start < not_before and p.start in slots and p.request_id in requests
+    ]
+    held = {p.request_id for p in past}
+    first = min(s.start for s in event.slots)
+    closed = TimeRange(start=first, end=not_before)
+    future = replace(
+        event,
+        participants=tuple(
+            replace(p, unavailable=(*p.unavailable, closed)) for p in event.participants
+        ),
+        requests=tuple(r for r in event.requests if r.id not in held),
+    )
+    rest = resolve(
+        future,
+        [p for p in published if p.request_id not in held],
+        params,
+        on_progress=on_progress,
+        should_stop=should_stop,
+    )
+    kept = tuple(
+        Meeting(request_id=p.request_id, slot_idx=slots[p.start].idx, table_id=p.table_id)
+        for p in past
+    )
+    meetings = tuple(sorted((*rest.meetings, *kept), key=lambda m: (m.slot_idx, m.table_id)))
+    merged = replace(rest, meetings=meetings)
+    result = check_schedule(event, merged)
+    if not result.ok:  # the held meetings and the rest each passed: a bug if not together
+        raise InternalError("; ".join(result.violations[:5]))
+    assert rest.stats is not None
+    metrics = result.metrics
+    past_weight = sum(requests[r].weight for r in held)
+    stats = replace(
+        rest.stats,
+        meetings=metrics.meetings,
+        weight=metrics.weight,
+        # The past is fixed: the bound of what is to come, plus what was held.
+        weight_bound=None
+        if rest.stats.weight_bound is None
+        else rest.stats.weight_bound + past_weight,
+        # Breaks within what is to come are breaks of the whole day too: still a bound.
+        breaks=metrics.breaks,
+        participants_without_meeting=metrics.participants_without_meeting,
+        max_participant_breaks=metrics.max_participant_breaks,
+        kept=(rest.stats.kept or 0) + len(kept),
+    )
+    return replace(merged, stats=stats)
 
 
 def published_meetings(schedule: Schedule, event: Event) -> tuple[PublishedMeeting, ...]:

@@ -332,3 +332,43 @@ def test_the_resolve_incumbent_prefers_keeping_to_weight() -> None:
     incumbent = ResolveIncumbent(baseline, lambda _: None, 0.0)
     incumbent.offer([0, UNSCHEDULED], Phase.REFILL)
     assert not incumbent.offer([UNSCHEDULED, 0], Phase.REFILL)
+
+
+def resolved_from(ev: Event, meetings: list[PublishedMeeting], slot: int) -> Schedule:
+    """The re-solve at the start of `slot`: the slots before it are history."""
+    schedule = resolve(ev, meetings, EXACT, not_before=at(slot))
+    result = check_schedule(ev, schedule)
+    assert result.ok, result.violations
+    return schedule
+
+
+def test_a_meeting_that_must_move_goes_to_a_slot_still_to_come() -> None:
+    """A is away in slot 2 from now on (slot 2); slots 0 and 1 are free but over."""
+    ev = two_pairs()
+    away = replace(
+        ev, participants=(person("A", unavailable=unavailable(2, 2)), *ev.participants[1:])
+    )
+    schedule = resolved_from(away, published(("R1", 2, "T01"), ("R2", 3, "T02")), 2)
+    assert where(schedule, "R1") == (3, "T01")
+
+
+def test_no_meeting_is_added_in_a_slot_that_has_started() -> None:
+    """A meets B at slot 1; A-C, never placed, fits best at slot 0 (C is away in slot 2),
+    but at slot 2 slots 0 and 1 are over: it goes to slot 3, a break for A."""
+    people = ["A", "B", person("C", unavailable=unavailable(2, 2))]
+    ev = event(people, [request("R1", "A", "B"), request("R2", "A", "C")], tables=1)
+    schedule = resolved_from(ev, published(("R1", 1, "T01")), 2)
+    assert (where(schedule, "R1"), where(schedule, "R2")) == ((1, "T01"), (3, "T01"))
+
+
+def test_the_meetings_held_before_now_stay_and_count_as_kept() -> None:
+    ev = two_pairs()
+    schedule = resolved_from(ev, published(("R1", 0, "T01"), ("R2", 3, "T02")), 2)
+    stats = schedule.stats
+    assert stats is not None
+    assert (where(schedule, "R1"), stats.kept, stats.meetings, stats.weight) == (
+        (0, "T01"),
+        2,
+        2,
+        sum(r.weight for r in ev.requests),
+    )

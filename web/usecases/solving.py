@@ -10,7 +10,9 @@ are never touched.
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -126,7 +128,12 @@ def _run(session: Session, job_id: int, attempt: int, parent_pid: int | None) ->
     )
     if published is not None:
         schedule = resolve(
-            event, published, solve_params, on_progress=on_progress, should_stop=should_stop
+            event,
+            published,
+            solve_params,
+            on_progress=on_progress,
+            should_stop=should_stop,
+            not_before=under_way(event, datetime.now(ZoneInfo(event.timezone))),
         )
     else:
         schedule = solve(
@@ -139,6 +146,16 @@ def _run(session: Session, job_id: int, attempt: int, parent_pid: int | None) ->
     jobs.retrying(
         session, lambda: _store(session, job_id, attempt, parent_pid, event, schedule, pins)
     )
+
+
+def under_way(event: Event, now: datetime) -> datetime | None:
+    """`now` as event-local time while the event runs (between its first slot's start and
+    its last slot's end), else None: before it nothing has started, after it nothing is
+    left to change, and a re-solve then may use every slot."""
+    local = now.astimezone(ZoneInfo(event.timezone)).replace(tzinfo=None)
+    if event.slots and min(s.start for s in event.slots) <= local < max(s.end for s in event.slots):
+        return local
+    return None
 
 
 def _load(

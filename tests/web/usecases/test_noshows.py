@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, select
 
-from tests.conftest import OrganiserClient, publish
+from scheduler.formats import read_event_file as load_event
+from tests.conftest import TINY_SAMPLE, OrganiserClient, publish
 from tests.web.helpers import load_tiny, publish_placed, wait_for_job
 from web import models as m
-from web.usecases import accounts, checkin, mapper, noshows, outcomes, versions
+from web.usecases import accounts, checkin, mapper, noshows, outcomes, solving, versions
 from web.usecases.errors import Invalid
 
 # B001-1 meets S008-1 at 08:30 and S004-1 at 08:50; B003-2 meets S003-1 at 09:10 (session
@@ -214,3 +216,19 @@ def test_a_did_not_take_place_answer_of_either_side_lists_the_other(app: FastAPI
         ("B001-1", datetime(2026, 11, 19, 8, 42)),
         ("S008-1", datetime(2026, 11, 19, 8, 40)),
     ]
+
+
+@pytest.mark.parametrize(
+    ("hanoi", "expected"),
+    [
+        (datetime(2026, 11, 19, 8, 0), None),  # before the first session
+        (datetime(2026, 11, 19, 9, 5), datetime(2026, 11, 19, 9, 5)),
+        (datetime(2026, 11, 19, 17, 0), None),  # after the last one
+    ],
+)
+def test_a_re_solve_closes_the_started_slots_only_while_the_event_runs(
+    hanoi: datetime, expected: datetime | None
+) -> None:
+    event = load_event(TINY_SAMPLE)
+    now = hanoi.replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert solving.under_way(event, now) == expected
