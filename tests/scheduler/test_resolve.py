@@ -12,6 +12,7 @@ from scheduler.domain import (
     ChangeKind,
     Event,
     MeetingChange,
+    Participant,
     PublishedMeeting,
     Schedule,
     SolveStatus,
@@ -355,7 +356,7 @@ def test_a_meeting_that_must_move_goes_to_a_slot_still_to_come() -> None:
 def test_no_meeting_is_added_in_a_slot_that_has_started() -> None:
     """A meets B at slot 1; A-C, never placed, fits best at slot 0 (C is away in slot 2),
     but at slot 2 slots 0 and 1 are over: it goes to slot 3, a break for A."""
-    people = ["A", "B", person("C", unavailable=unavailable(2, 2))]
+    people: list[Participant | str] = ["A", "B", person("C", unavailable=unavailable(2, 2))]
     ev = event(people, [request("R1", "A", "B"), request("R2", "A", "C")], tables=1)
     schedule = resolved_from(ev, published(("R1", 1, "T01")), 2)
     assert (where(schedule, "R1"), where(schedule, "R2")) == ((1, "T01"), (3, "T01"))
