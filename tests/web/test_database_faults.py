@@ -1,6 +1,6 @@
 """Faults of the database under a running app: a PostgreSQL restart in the middle of a solve
-(on a private PostgreSQL instance started from the server's binaries, never the shared
-server), and a full disk under the SQLite file during an import."""
+and of a publish (on a private PostgreSQL instance started from the server's binaries, never
+the shared server), and a full disk under the SQLite file during an import."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from tests.conftest import (
@@ -27,10 +29,14 @@ from tests.conftest import (
     start_worker,
     stop_process,
 )
+from tests.web.helpers import store_version
 from tests.web.test_jobqueue import HANOI, _app, _running_on, _start_solve, _versions
 from tests.web.test_jobqueue import _wait as wait_for
 from web import models as m
+from web.mailing import OutboxPostman
+from web.usecases import notifications, publishing, versions
 from web.usecases.accounts import create_organiser
+from web.usecases.notifications import Links
 
 AS_POSTGRES = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
@@ -136,3 +142,41 @@ def test_an_import_onto_a_full_disk_saves_nothing_and_works_once_there_is_room(
         200,
         before + 3000,
     )
+
+
+def _published_state(app: FastAPI, event_id: int, number: int) -> tuple[int, int, str]:
+    """Releases, outbox messages, and the version's status."""
+    with Session(app.state.engine) as db:
+        releases = len(db.exec(select(m.Release.id)).all())
+        mails = len(db.exec(select(m.OutboxMessage.id)).all())
+        status = versions.get_version(db, event_id, number).status
+    return releases, mails, status
+
+
+def test_a_postgresql_restart_during_a_publish_writes_nothing_and_it_can_be_repeated(
+    private_pg: tuple[str, Callable[[], None]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, restart = private_pg
+    app = _app(url, tmp_path)
+    with Session(app.state.engine) as session:
+        event_id = import_event_json(session, json.loads(TINY_SAMPLE.read_text())).id
+    number = store_version(app, event_id, {"R00001": (0, "T001"), "R00003": (1, "T001")})
+    links = Links("http://ketnoi.test", "test-secret")
+    told = notifications.release_published
+
+    def told_then_restart(*args: Any) -> int:
+        sent = told(*args)
+        restart()  # the server goes away after the release and its mail are written
+        return sent
+
+    monkeypatch.setattr(notifications, "release_published", told_then_restart)
+    with Session(app.state.engine) as db, pytest.raises(DBAPIError):
+        publishing.publish(db, versions.get_version(db, event_id, number), OutboxPostman(db), links)
+    after_fault = _published_state(app, event_id, number)
+    monkeypatch.setattr(notifications, "release_published", told)
+    with Session(app.state.engine) as db:
+        version = versions.get_version(db, event_id, number)
+        notified = publishing.publish(db, version, OutboxPostman(db), links).notified
+    repeated = _published_state(app, event_id, number)
+    app.state.engine.dispose()
+    assert (after_fault, repeated) == ((0, 0, "draft"), (1, notified, "published"))
