@@ -48,15 +48,19 @@ def _everything_served(app: FastAPI) -> dict[str, bytes | str]:
     }
 
 
+def _shift_sessions(app: FastAPI, event_id: int, by: timedelta) -> None:
+    with Session(app.state.engine) as db:
+        for row in db.exec(select(m.EventSession).where(m.EventSession.event_id == event_id)):
+            row.start += by
+            row.end += by
+            db.add(row)
+        db.commit()
+
+
 def _edit_everything(app: FastAPI, event_id: int) -> None:
     """Sessions an hour later, tables renamed, people and the event renamed, venue moved."""
+    _shift_sessions(app, event_id, timedelta(hours=1))
     with Session(app.state.engine) as db:
-        for session_row in db.exec(
-            select(m.EventSession).where(m.EventSession.event_id == event_id)
-        ):
-            session_row.start += timedelta(hours=1)
-            session_row.end += timedelta(hours=1)
-            db.add(session_row)
         for table in db.exec(select(m.EventTable).where(m.EventTable.event_id == event_id)):
             table.ext_id = "X" + table.ext_id
             db.add(table)
@@ -132,14 +136,7 @@ def test_the_next_release_tells_exactly_those_whose_meetings_changed(
 def test_sessions_moved_between_releases_move_every_meeting(app: FastAPI) -> None:
     event_id = load_tiny(app)
     publish_placed(app, event_id, PLACED)
-    with Session(app.state.engine) as db:
-        for session_row in db.exec(
-            select(m.EventSession).where(m.EventSession.event_id == event_id)
-        ):
-            session_row.start += timedelta(hours=1)
-            session_row.end += timedelta(hours=1)
-            db.add(session_row)
-        db.commit()
+    _shift_sessions(app, event_id, timedelta(hours=1))
     publish_placed(app, event_id, PLACED)  # the same slot numbers, an hour later
     calendar = icalendar.Calendar.from_ical(signed_in(app, "B001-1").get("/p/calendar.ics").content)
     sequence = {
@@ -153,14 +150,8 @@ def test_a_version_that_no_longer_fits_the_set_up_is_refused_and_nothing_written
 ) -> None:
     event_id = load_tiny(app)
     number = store_version(app, event_id, PLACED)
+    _shift_sessions(app, event_id, timedelta(minutes=10))
     with Session(app.state.engine) as db:
-        for session_row in db.exec(
-            select(m.EventSession).where(m.EventSession.event_id == event_id)
-        ):
-            session_row.start += timedelta(minutes=10)
-            session_row.end += timedelta(minutes=10)
-            db.add(session_row)
-        db.commit()
         version = versions.get_version(db, event_id, number)
         postman = MailPostman(Mailer())
         links = notifications.Links("http://portal.test", "test-secret")
@@ -232,14 +223,7 @@ def test_the_published_versions_review_says_how_many_meetings_the_set_up_lost(
 ) -> None:
     event_id = load_tiny(app)
     publish_placed(app, event_id, PLACED)
-    with Session(app.state.engine) as db:
-        for session_row in db.exec(
-            select(m.EventSession).where(m.EventSession.event_id == event_id)
-        ):
-            session_row.start += timedelta(minutes=10)
-            session_row.end += timedelta(minutes=10)
-            db.add(session_row)
-        db.commit()
+    _shift_sessions(app, event_id, timedelta(minutes=10))
     page = organiser_client.get(f"/events/{event_id}/versions/1").text
     found = re.search(r'id="lost-meetings">([^<]*)<', page)
     assert found is not None
