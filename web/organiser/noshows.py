@@ -10,7 +10,7 @@ from web.http.deps import Db, EditEvent, LauncherDep, Now, ReadEvent, SettingsDe
 from web.http.responses import form_lists, redirect
 from web.http.sessions import csrf_protect
 from web.http.templating import render
-from web.usecases import noshows, outcomes, solving
+from web.usecases import availability, noshows, solving
 from web.usecases.errors import Conflict, Invalid
 
 router = APIRouter(prefix="/events/{event_id}/no-shows", dependencies=[Depends(csrf_protect)])
@@ -20,7 +20,7 @@ RESOLVE_SECONDS = 10.0  # the re-solve answers in seconds (bench.resolve)
 
 @router.get("")
 def show(request: Request, db: Db, event: ReadEvent, settings: SettingsDep, clock: Now) -> Response:
-    now = outcomes.local_now(clock, event.timezone)
+    now = availability.event_time(clock, event.timezone)
     context = {
         "event": event,
         "board": noshows.board(db, event.id, now, settings.no_show_minutes),
@@ -44,7 +44,7 @@ async def mark(
         dict.fromkeys(int(x) for x in form.get("participant", []) if x.isascii() and x.isdigit())
     )
     scope = noshows.Scope.DAY if form.get("scope") == ["day"] else noshows.Scope.SESSION
-    now = outcomes.local_now(clock, event.timezone)
+    now = availability.event_time(clock, event.timezone)
     try:
         noshows.mark_absent(db, event.id, ids, scope, now)
     except Invalid as refused:

@@ -7,7 +7,7 @@ time of the event, whichever form or file it came from.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from scheduler.domain import TimeRange
@@ -26,6 +26,13 @@ def parse_range(text: str, timezone: str) -> TimeRange | Msg:
     if b <= a:
         return Msg("availability.end_before_start")
     return TimeRange(start=a, end=b)
+
+
+def event_time(moment: datetime, timezone: str) -> datetime:
+    """An instant (aware; a naive one is UTC) as the event's naive local time, the form every
+    time of the event is stored in."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
 
 
 def _local_naive(moment: datetime, zone: ZoneInfo) -> datetime:

@@ -33,7 +33,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from statistics import fmean
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -42,6 +41,7 @@ from scheduler import domain
 from scheduler.ical import participant_meetings
 from web import models as m
 from web.usecases import exports, inputs, releases
+from web.usecases.availability import event_time
 from web.usecases.errors import Conflict, Invalid, Msg, NotFound
 from web.usecases.notifications import Links, OutcomeNotice, Postman
 
@@ -129,11 +129,6 @@ def check(draft: Draft) -> Draft:
     return Draft(draft.took_place, frozenset(draft.follow_up), draft.rating, note)
 
 
-def local_now(now: datetime, timezone: str) -> datetime:
-    """`now` (aware) as the event's naive local time, which slot times are in."""
-    return now.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
-
-
 def my_meetings(db: Session, me: m.Participant, now: datetime) -> list[MyMeeting] | None:
     """My meetings of the published release in time order, each with whether it has ended
     by `now` (aware) and my answer; None before anything is published."""
@@ -145,7 +140,7 @@ def my_meetings(db: Session, me: m.Participant, now: datetime) -> list[MyMeeting
     people = event.participant_by_id()
     orgs = event.organisation_by_id()
     mine = _answers_of(db, me)
-    local = local_now(now, event.timezone)
+    local = event_time(now, event.timezone)
     rows = []
     for meeting in participant_meetings(event, source.schedule, me.ext_id):
         request = requests[meeting.request_id]
@@ -408,7 +403,7 @@ def report(db: Session, event_id: int, now: datetime) -> Report:
     if found is None:
         return Report(False, 0, 0, 0, 0, 0, 0, 0, None, (), (), (), ())
     event, held = found
-    local = local_now(now, event.timezone)
+    local = event_time(now, event.timezone)
     answered = [h for h in held if h.answered]
     ratings = [
         s.answer.rating

@@ -9,9 +9,8 @@ participant's send / answer / withdraw; the organiser's bulk creation from sugge
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import true, update
 from sqlalchemy.orm import aliased
@@ -21,6 +20,7 @@ from scheduler.domain import DEFAULT_PRIORITY, PRIORITY_WEIGHTS
 from web import models as m
 from web.models import RequestStatus
 from web.usecases import search as names
+from web.usecases.availability import event_time
 from web.usecases.errors import Invalid, Msg, NotFound
 from web.usecases.inputs import is_single_line, multi_line
 from web.usecases.registrations import ImportReport, RowProblem, read_table, split_list
@@ -405,7 +405,7 @@ def request_limit(event: m.Event) -> int:
 def requests_closed(event: m.Event) -> bool:
     if event.request_deadline is None:
         return False
-    now_local = datetime.now(ZoneInfo(event.timezone)).replace(tzinfo=None)
+    now_local = event_time(datetime.now(UTC), event.timezone)
     return now_local > event.request_deadline
 
 

@@ -10,9 +10,8 @@ are never touched.
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -22,6 +21,7 @@ from scheduler.solve import Progress, SolveParams, solve
 from web import models as m
 from web.models import JobState
 from web.usecases import jobs, mapper, releases
+from web.usecases.availability import event_time
 from web.usecases.errors import Conflict, Invalid, Msg
 from web.usecases.jobs import Launcher
 from web.usecases.versions import create_version, pins_of
@@ -133,7 +133,7 @@ def _run(session: Session, job_id: int, attempt: int, parent_pid: int | None) ->
             solve_params,
             on_progress=on_progress,
             should_stop=should_stop,
-            not_before=under_way(event, datetime.now(ZoneInfo(event.timezone))),
+            not_before=under_way(event, datetime.now(UTC)),
         )
     else:
         schedule = solve(
@@ -152,7 +152,7 @@ def under_way(event: Event, now: datetime) -> datetime | None:
     """`now` as event-local time while the event runs (between its first slot's start and
     its last slot's end), else None: before it nothing has started, after it nothing is
     left to change, and a re-solve then may use every slot."""
-    local = now.astimezone(ZoneInfo(event.timezone)).replace(tzinfo=None)
+    local = event_time(now, event.timezone)
     if event.slots and min(s.start for s in event.slots) <= local < max(s.end for s in event.slots):
         return local
     return None

@@ -16,8 +16,7 @@ of the other side from the portal when the event allows it (`walk_ins_from_porta
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlalchemy import and_, update
 from sqlmodel import Session, col, or_, select
@@ -29,6 +28,7 @@ from scheduler.walkin import WalkInError, WalkInProposal, book_walk_in, walk_in_
 from web import models as m
 from web.models import RequestStatus
 from web.usecases import mapper, notifications, publishing, releases, requests, search, versions
+from web.usecases.availability import event_time
 from web.usecases.errors import Conflict, Forbidden, Invalid, Msg, NotFound
 
 PROPOSED = 5  # times shown to choose from
@@ -288,12 +288,6 @@ def _lock(db: Session, event_id: int) -> None:
     )
 
 
-def _local(now: datetime, timezone: str) -> datetime:
-    """`now` (aware; a naive one is UTC) as the event's naive local time."""
-    aware = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
-    return aware.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
-
-
 def _plan(
     db: Session,
     event_id: int,
@@ -329,7 +323,7 @@ def _plan(
         a.participant.ext_id,
         b.participant.ext_id,
         requires=needs,
-        not_before=_local(now, event.timezone),
+        not_before=event_time(now, event.timezone),
         limit=len(event.slots) if limit is None else limit,
         request_id=request_id,
     )
