@@ -13,9 +13,8 @@ from sqlmodel import Session, select
 
 from scheduler import domain
 from scheduler.formats import load_json
+from tests.browser.conftest import sign_in
 from tests.conftest import (
-    ORGANISER_EMAIL,
-    ORGANISER_PASSWORD,
     SCREENSHOTS,
     TINY_SAMPLE,
     import_event_json,
@@ -84,11 +83,7 @@ def test_check_in_by_name_and_by_a_photo_of_the_qr_code(live_server: str, tmp_pa
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
         page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         page.set_default_timeout(20_000)
-        page.goto(live_server + "/login")
-        page.fill("input[name=email]", ORGANISER_EMAIL)
-        page.fill("input[name=password]", ORGANISER_PASSWORD)
-        page.click("button.primary")
-        expect(page.locator("header.top nav")).to_be_visible()
+        sign_in(page, live_server)
         page.goto(f"{live_server}/events/{event_id}")
         page.click(".subnav a:has-text('Check-in')")
         expect(page.locator("#counts")).to_be_visible()

@@ -24,9 +24,8 @@ from sqlmodel import Session, select
 
 from scheduler import domain
 from scheduler.formats import load_json
+from tests.browser.conftest import sign_in
 from tests.conftest import (
-    ORGANISER_EMAIL,
-    ORGANISER_PASSWORD,
     SCREENSHOTS,
     import_event_json,
     morning_zone,
@@ -78,11 +77,7 @@ def test_a_no_show_marked_absent_is_re_solved_and_republished_without_moving_any
         page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         page.set_default_timeout(20_000)
         page.on("dialog", lambda dialog: dialog.accept())
-        page.goto(live_server + "/login")
-        page.fill("input[name=email]", ORGANISER_EMAIL)
-        page.fill("input[name=password]", ORGANISER_PASSWORD)
-        page.click("button.primary")
-        expect(page.locator("header.top nav")).to_be_visible()
+        sign_in(page, live_server)
         # solve and publish
         page.goto(f"{live_server}/events/{event_id}/solve")
         page.fill("input[name=time_limit]", "3")

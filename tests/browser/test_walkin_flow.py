@@ -13,9 +13,8 @@ from sqlmodel import Session, select
 
 from scheduler import domain
 from scheduler.formats import load_json
+from tests.browser.conftest import sign_in
 from tests.conftest import (
-    ORGANISER_EMAIL,
-    ORGANISER_PASSWORD,
     SCREENSHOTS,
     import_event_json,
     tiny_on,
@@ -78,11 +77,7 @@ def test_a_walk_in_booked_on_the_page_is_in_the_partners_agenda_and_ics(
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
         page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         page.set_default_timeout(20_000)
-        page.goto(live_server + "/login")
-        page.fill("input[name=email]", ORGANISER_EMAIL)
-        page.fill("input[name=password]", ORGANISER_PASSWORD)
-        page.click("button.primary")
-        expect(page.locator("header.top nav")).to_be_visible()
+        sign_in(page, live_server)
         page.goto(f"{live_server}/events/{event_id}/versions")
         page.click("#event-day-links a:has-text('Walk-in meeting')")
         _pick(page, "a", "hung tran", "Hung Tran")
